@@ -1,0 +1,1 @@
+"""Методсеть: the virtual methodical cabinet of a district and region."""

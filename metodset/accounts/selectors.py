@@ -1,0 +1,125 @@
+"""Reads of people and organizations shared by pages and the API."""
+
+from typing import Any
+
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
+
+from metodset.accounts import permissions
+from metodset.accounts.models import Membership, Organization, Role, User
+from metodset.core.models import AuditEntry
+
+
+def active_memberships_of(user: User) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(user=user).select_related("organization", "organization__district")
+
+
+def pending_registrations_for(actor: Any) -> QuerySet[Membership]:
+    """Pending teacher registrations the actor may decide on."""
+    roles = permissions.roles_of(actor)
+    scope = Q(organization__in=roles.admin_org_ids) | Q(organization__district__in=roles.district_ids) | Q(
+        organization__region__in=roles.region_ids
+    )
+    if roles.is_superuser:
+        scope = Q()
+    return (
+        Membership.objects.filter(scope, status=Membership.Status.PENDING)
+        .select_related("user", "organization", "organization__district")
+        .order_by("created_at")
+    )
+
+
+def _with_people(qs: QuerySet[User]) -> QuerySet[User]:
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("organization").order_by("organization__short_name"),
+        ),
+        "subjects",
+    )
+
+
+def search_people(qs: QuerySet[User], *, text: str = "", organization_id: int | None = None, role: str = "", active: str = "") -> QuerySet[User]:
+    """Filter a list of people by name or e-mail words, organization, role and status."""
+    for word in text.split():
+        qs = qs.filter(
+            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(patronymic__icontains=word) | Q(email__icontains=word)
+        )
+    if organization_id:
+        qs = qs.filter(memberships__organization_id=organization_id)
+    if role:
+        qs = qs.filter(memberships__role=role)
+    if active == "1":
+        qs = qs.filter(is_active=True)
+    elif active == "0":
+        qs = qs.filter(is_active=False)
+    return _with_people(qs.distinct()).order_by("last_name", "first_name", "pk")
+
+
+def public_teachers(*, text: str = "", organization_id: int | None = None, subject_id: int | None = None) -> QuerySet[User]:
+    qs = User.objects.filter(
+        is_active=True,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__role__in=[Role.TEACHER, Role.SCHOOL_ADMIN],
+        memberships__organization__is_active=True,
+    )
+    if subject_id:
+        qs = qs.filter(subjects=subject_id)
+    return search_people(qs, text=text, organization_id=organization_id)
+
+
+def organizations_with_counts(qs: QuerySet[Organization]) -> QuerySet[Organization]:
+    teachers = Count(
+        "memberships",
+        filter=Q(memberships__role__in=[Role.TEACHER, Role.SCHOOL_ADMIN], memberships__status=Membership.Status.ACTIVE),
+        distinct=True,
+    )
+    students = Count(
+        "memberships",
+        filter=Q(memberships__role=Role.STUDENT, memberships__status=Membership.Status.ACTIVE),
+        distinct=True,
+    )
+    return qs.select_related("district", "kind").annotate(teacher_count=teachers, student_count=students)
+
+
+def staff_of(organization: Organization) -> QuerySet[User]:
+    """Teachers and heads of an organization, for its public page."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization=organization,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__role__in=[Role.TEACHER, Role.SCHOOL_ADMIN],
+        )
+        .distinct()
+        .prefetch_related("subjects")
+        .order_by("last_name", "first_name")
+    )
+
+
+def students_of(organization: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organization=organization, role=Role.STUDENT, status=Membership.Status.ACTIVE)
+        .select_related("user")
+        .order_by("student_class", "user__last_name", "user__first_name")
+    )
+
+
+def audit_visible_to(actor: Any) -> QuerySet[AuditEntry]:
+    """Entries of the districts the actor runs; a school head sees entries about their people."""
+    roles = permissions.roles_of(actor)
+    qs = AuditEntry.objects.select_related("actor")
+    if roles.is_superuser:
+        return qs
+    managed_districts = set(roles.district_ids) | set(
+        permissions.districts_managed_by(actor).values_list("pk", flat=True)
+    )
+    scope = Q(district_id__in=managed_districts)
+    if roles.admin_org_ids:
+        people = (
+            Membership.objects.filter(organization__in=roles.admin_org_ids)
+            .annotate(user_key=Cast("user_id", CharField()))
+            .values("user_key")
+        )
+        scope |= Q(target_type__model="user", target_id__in=people)
+    return qs.filter(scope)
