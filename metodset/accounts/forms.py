@@ -125,7 +125,7 @@ class ProfileForm(StyledModelForm):
         fields = ["last_name", "first_name", "patronymic", "position", "subjects", "qualification_category", "about", "photo"]
         widgets = {
             "about": forms.Textarea(attrs={"rows": 5}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "photo": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
     def clean_photo(self) -> Any:
@@ -195,6 +195,8 @@ class ReasonForm(StyledForm):
 
 
 class OrganizationForm(StyledModelForm):
+    website = forms.URLField(label=_("сайт"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["kind", "short_name", "name", "address", "phone", "email", "website", "director_name"]

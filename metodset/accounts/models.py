@@ -72,9 +72,23 @@ class OrganizationKind(models.Model):
         return self.name
 
 
+def name_key(name: str) -> str:
+    """A name folded for comparison: case (Cyrillic too, which SQLite's LIKE ignores),
+    ё = е, quotes and runs of spaces do not matter."""
+    folded = name.casefold().replace("ё", "е")
+    for quote in "«»\"'„“”":
+        folded = folded.replace(quote, "")
+    return " ".join(folded.split())
+
+
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def active(self) -> "OrganizationQuerySet":
         return self.filter(is_active=True)
+
+    def named(self, name: str) -> "OrganizationQuerySet":
+        """Organizations whose short or full name equals `name` up to case, ё and quotes."""
+        key = name_key(name)
+        return self.filter(models.Q(short_name_key=key) | models.Q(name_key=key))
 
 
 class Organization(TimeStampedModel):
@@ -104,6 +118,9 @@ class Organization(TimeStampedModel):
     website = models.URLField(_("сайт"), blank=True)
     director_name = models.CharField(_("руководитель"), max_length=200, blank=True)
     is_active = models.BooleanField(_("действует"), default=True)
+    # Folded copies of the names (name_key()) for case-insensitive lookups and uniqueness.
+    short_name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    name_key = models.CharField(max_length=400, editable=False)
 
     objects: ClassVar[OrganizationQuerySet] = OrganizationQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -113,12 +130,20 @@ class Organization(TimeStampedModel):
         verbose_name_plural = _("организации")
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "short_name"], name="organization_unique_short_name"
+                fields=["district", "short_name_key"], name="organization_unique_short_name"
             )
         ]
 
     def __str__(self) -> str:
         return self.short_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.short_name_key = name_key(self.short_name)
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "short_name_key", "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:organization", args=[self.pk])

@@ -247,8 +247,10 @@ def accounts_managed_by(actor: Any) -> QuerySet[User]:
     in_school = User.objects.filter(memberships__organization__in=roles.admin_org_ids).exclude(
         higher_staff
     )
-    ids = in_district.values("pk").union(in_school.values("pk"))
-    return User.objects.filter(pk__in=ids, is_superuser=False).exclude(pk=actor.pk)
+    return User.objects.filter(
+        Q(pk__in=in_district.values("pk")) | Q(pk__in=in_school.values("pk")),
+        is_superuser=False,
+    ).exclude(pk=actor.pk)
 
 
 def has_public_profile(person: User) -> bool:
@@ -288,8 +290,7 @@ def people_visible_to(viewer: Any) -> QuerySet[User]:
     if roles.is_superuser:
         return User.objects.all()
     private = _personal_data_q(roles) | Q(pk=viewer.pk) | Q(pk__in=roles.child_ids)
-    ids = public.values("pk").union(User.objects.filter(private).values("pk"))
-    return User.objects.filter(pk__in=ids)
+    return User.objects.filter(_public_profile_q() | private)
 
 
 def _personal_data_q(roles: Roles) -> Q:

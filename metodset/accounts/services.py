@@ -30,6 +30,7 @@ from metodset.accounts.models import (
     Role,
     Subject,
     User,
+    name_key,
 )
 from metodset.core import audit
 from metodset.core.exceptions import DomainError, PermissionDeniedError
@@ -41,6 +42,31 @@ REGISTRATION_PENDING = kinds.register(
 )
 REGISTRATION_DECIDED = kinds.register(
     "accounts.registration_decided", gettext_lazy("Решение по моей регистрации")
+)
+
+audit.register_actions(
+    {
+        "organization.created": gettext_lazy("Организация создана"),
+        "organization.updated": gettext_lazy("Организация изменена"),
+        "organization.activated": gettext_lazy("Организация включена"),
+        "organization.deactivated": gettext_lazy("Организация отключена"),
+        "account.created": gettext_lazy("Учётная запись создана"),
+        "account.updated": gettext_lazy("Учётная запись изменена"),
+        "account.activated": gettext_lazy("Учётная запись включена"),
+        "account.deactivated": gettext_lazy("Учётная запись отключена"),
+        "account.registered": gettext_lazy("Педагог зарегистрировался"),
+        "accounts.imported": gettext_lazy("Учётные записи импортированы"),
+        "membership.granted": gettext_lazy("Роль выдана"),
+        "membership.ended": gettext_lazy("Роль прекращена"),
+        "parent.linked": gettext_lazy("Родитель связан с ребёнком"),
+        "registration.confirmed": gettext_lazy("Регистрация подтверждена"),
+        "registration.rejected": gettext_lazy("Регистрация отклонена"),
+        "invitation.sent": gettext_lazy("Приглашение отправлено"),
+        "invitation.accepted": gettext_lazy("Приглашение принято, пароль задан"),
+        "profile.updated": gettext_lazy("Профиль изменён"),
+        "api_token.issued": gettext_lazy("Выпущен токен API"),
+        "api_token.revoked": gettext_lazy("Токен API отозван"),
+    }
 )
 
 ORGANIZATION_FIELDS = [
@@ -76,7 +102,7 @@ def create_organization(
 ) -> Organization:
     if not permissions.can_manage_district(actor, district):
         raise _deny()
-    if Organization.objects.filter(district=district, short_name__iexact=short_name).exists():
+    if Organization.objects.filter(district=district, short_name_key=name_key(short_name)).exists():
         raise DomainError(
             _("В районе уже есть организация с кратким названием «%(name)s».") % {"name": short_name}
         )
@@ -104,7 +130,7 @@ def update_organization(*, actor: Any, organization: Organization, **fields: Any
         raise _deny()
     short_name = fields.get("short_name", organization.short_name)
     duplicate = Organization.objects.filter(
-        district=organization.district_id, short_name__iexact=short_name
+        district=organization.district_id, short_name_key=name_key(short_name)
     ).exclude(pk=organization.pk)
     if duplicate.exists():
         raise DomainError(
@@ -584,6 +610,15 @@ def send_invitation_email(user: User) -> None:
         None,
         [user.email],
     )
+
+
+def resend_invitation(*, actor: Any, person: User) -> None:
+    if not permissions.can_manage_account(actor, person):
+        raise _deny()
+    if not person.is_active:
+        raise DomainError(_("Учётная запись отключена: сначала включите её."))
+    audit.record(actor=actor, action="invitation.sent", target=person, district_id=_district_of(person))
+    transaction.on_commit(lambda: send_invitation_email(person))
 
 
 def accept_invitation(*, user: User, password: str) -> User:

@@ -7,6 +7,17 @@ from django.db import models
 
 from metodset.core.models import AuditEntry
 
+_ACTION_LABELS: dict[str, Any] = {}
+
+
+def register_actions(labels: dict[str, Any]) -> None:
+    """Each app names its actions in Russian for the journal page."""
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(_ACTION_LABELS.get(action, action))
+
 
 def record(
     *,

@@ -12,3 +12,10 @@ def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return str(query.urlencode())
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    from metodset.core.audit import action_label
+
+    return action_label(action)

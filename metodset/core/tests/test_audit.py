@@ -1,0 +1,25 @@
+import pytest
+
+from metodset.accounts.models import User
+from metodset.core import audit
+from metodset.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_entries_are_append_only(teacher: User) -> None:
+    entry = audit.record(actor=teacher, action="profile.updated", target=teacher, comment="x")
+    assert entry.target_repr == teacher.full_name
+    entry.comment = "changed"
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    assert AuditEntry.objects.get(pk=entry.pk).comment == "x"
+
+
+def test_anonymous_actor_is_recorded_as_the_system(teacher: User) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    entry = audit.record(actor=AnonymousUser(), action="account.registered", target=teacher)
+    assert entry.actor is None
+    assert audit.action_label("account.registered") == "Педагог зарегистрировался"
+    assert audit.action_label("unknown.action") == "unknown.action"
