@@ -7,6 +7,7 @@ and at least `SECRET_KEY`, `DATABASE_URL` and `ALLOWED_HOSTS`.
 """
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,12 @@ DATABASES: dict[str, dict[str, Any]] = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not the in-memory database: the browser tests' live server and task
+    # worker run in threads, and shared-cache memory databases lock whole tables.
+    # One file per test process, so parallel runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"metodset-test-{os.getpid()}.sqlite3")
+    }
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
