@@ -25,7 +25,7 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     ordering = ["last_name", "first_name"]
     list_display = ["email", "last_name", "first_name", "patronymic", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "memberships__role", "qualification_category"]

@@ -50,11 +50,11 @@ class PasswordResetStyledForm(StyledFormMixin, auth_forms.PasswordResetForm):
         )
 
 
-class SetPasswordStyledForm(StyledFormMixin, auth_forms.SetPasswordForm):  # type: ignore[type-arg]
+class SetPasswordStyledForm(StyledFormMixin, auth_forms.SetPasswordForm[User]):
     pass
 
 
-class PasswordChangeStyledForm(StyledFormMixin, auth_forms.PasswordChangeForm):  # type: ignore[type-arg]
+class PasswordChangeStyledForm(StyledFormMixin, auth_forms.PasswordChangeForm):
     pass
 
 
@@ -65,7 +65,7 @@ def organization_choices() -> QuerySet[Organization]:
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Organization) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Organization) -> str:
         district = obj.district.name if obj.district else _("регион")
         return f"{obj.short_name} ({district})"
 

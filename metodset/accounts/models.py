@@ -217,8 +217,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     deactivated_at = models.DateTimeField(_("отключена"), null=True, blank=True)
     # The version for the visually impaired (ГОСТ Р 52872-2019), remembered per user.
     accessibility = models.JSONField(_("версия для слабовидящих"), default=dict, blank=True)
+    # ФИО folded by name_key(): SQLite's LIKE ignores the case of Latin letters only, so name
+    # search goes through this column on both databases.
+    search_name = models.CharField(max_length=310, editable=False, db_index=True, default="")
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -237,7 +240,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
+        self.search_name = self.compute_search_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "email", "search_name"}
         super().save(*args, **kwargs)
+
+    def compute_search_name(self) -> str:
+        """Set it explicitly before bulk_create, which does not call save()."""
+        return name_key(self.full_name)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:person", args=[self.pk])

@@ -261,9 +261,10 @@ def has_public_profile(person: User) -> bool:
 
 
 def _public_profile_q() -> Q:
-    return Q(is_active=True) & Exists(
+    staff_role = Exists(
         Membership.objects.active().filter(user=OuterRef("pk"), role__in=PUBLIC_PROFILE_ROLES)
     )
+    return Q(staff_role, is_active=True)
 
 
 def can_view_person(viewer: Any, person: User) -> bool:
@@ -302,6 +303,16 @@ def _personal_data_q(roles: Roles) -> Q:
             | Q(organization__region__in=roles.region_ids)
         ).values("user_id")
     )
+
+
+def personal_data_visible_to(viewer: Any) -> QuerySet[User]:
+    """People whose personal data `viewer` sees; agrees with can_view_personal_data."""
+    roles = roles_of(viewer)
+    if roles.is_superuser:
+        return User.objects.all()
+    if not getattr(viewer, "is_authenticated", False):
+        return User.objects.none()
+    return User.objects.filter(_personal_data_q(roles) | Q(pk=viewer.pk))
 
 
 def can_view_personal_data(viewer: Any, person: User) -> bool:

@@ -6,7 +6,7 @@ from django.db.models import CharField, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 
 from metodset.accounts import permissions
-from metodset.accounts.models import Membership, Organization, Role, User
+from metodset.accounts.models import Membership, Organization, Role, User, name_key
 from metodset.core.models import AuditEntry
 
 
@@ -39,12 +39,22 @@ def _with_people(qs: QuerySet[User]) -> QuerySet[User]:
     )
 
 
-def search_people(qs: QuerySet[User], *, text: str = "", organization_id: int | None = None, role: str = "", active: str = "") -> QuerySet[User]:
-    """Filter a list of people by name or e-mail words, organization, role and status."""
+def search_people(
+    qs: QuerySet[User],
+    *,
+    text: str = "",
+    organization_id: int | None = None,
+    role: str = "",
+    active: str = "",
+    match_email: bool = True,
+) -> QuerySet[User]:
+    """Filter people by words of the name (any case, ё = е) or, where the caller may see
+    e-mails, of the e-mail; by organization, role and status."""
     for word in text.split():
-        qs = qs.filter(
-            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(patronymic__icontains=word) | Q(email__icontains=word)
-        )
+        condition = Q(search_name__contains=name_key(word))
+        if match_email:
+            condition |= Q(email__contains=word.lower())
+        qs = qs.filter(condition)
     if organization_id:
         qs = qs.filter(memberships__organization_id=organization_id)
     if role:
@@ -65,7 +75,7 @@ def public_teachers(*, text: str = "", organization_id: int | None = None, subje
     )
     if subject_id:
         qs = qs.filter(subjects=subject_id)
-    return search_people(qs, text=text, organization_id=organization_id)
+    return search_people(qs, text=text, organization_id=organization_id, match_email=False)
 
 
 def organizations_with_counts(qs: QuerySet[Organization]) -> QuerySet[Organization]:

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
 from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -645,7 +645,7 @@ def update_profile(*, actor: User, subjects: Iterable[Subject] | None = None, ph
             update.append("photo")
         elif remove_photo and actor.photo:
             actor.photo.delete(save=False)
-            actor.photo = ""  # type: ignore[assignment]
+            actor.photo = ""
             update.append("photo")
         actor.save(update_fields=update)
         if subjects is not None:

@@ -40,7 +40,7 @@ def accessibility_update(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(_next_url(request))
     user = request.user
     if user.is_authenticated:
-        user.accessibility = prefs  # type: ignore[union-attr]
+        user.accessibility = prefs
         user.save(update_fields=["accessibility"])
     response.set_cookie(
         accessibility.COOKIE_NAME,

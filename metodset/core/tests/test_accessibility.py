@@ -33,7 +33,8 @@ def test_it_is_remembered_per_user_across_sessions(teacher: User, login: Any, wo
     client = login(teacher)
     client.post("/accessibility/", {"action": "on", "spacing": "wider", "images": "off"})
     teacher.refresh_from_db()
-    assert teacher.accessibility["enabled"] is True and teacher.accessibility["spacing"] == "wider"
+    assert teacher.accessibility["enabled"] is True
+    assert teacher.accessibility["spacing"] == "wider"
     fresh = Client()
     fresh.force_login(teacher, backend="metodset.accounts.backends.EmailBackend")
     assert "a11y-spacing-wider" in fresh.get("/").content.decode()

@@ -51,7 +51,8 @@ def test_bell_counts_unread_and_list_marks_read(teacher: User, login: Any) -> No
     page = client.get("/").content.decode()
     assert 'data-testid="unread-count">2' in page
     listing = client.get("/notifications/").content.decode()
-    assert "Первое" in listing and "Второе" in listing
+    assert "Первое" in listing
+    assert "Второе" in listing
     first = Notification.objects.get(title="Первое")
     response = client.post(f"/notifications/{first.pk}/open/")
     assert response["Location"] == "/teachers/"
