@@ -1,7 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from metodset.accounts.forms import PasswordChangeStyledForm, PasswordResetStyledForm, SetPasswordStyledForm
+from metodset.accounts.forms import (
+    PasswordChangeStyledForm,
+    PasswordResetStyledForm,
+    SetPasswordStyledForm,
+)
 from metodset.accounts.views import (
     audit,
     auth,

@@ -6,7 +6,14 @@ import pytest
 from django.core import mail
 
 from metodset.accounts import services
-from metodset.accounts.models import Membership, Organization, OrganizationKind, ParentLink, Role, User
+from metodset.accounts.models import (
+    Membership,
+    Organization,
+    OrganizationKind,
+    ParentLink,
+    Role,
+    User,
+)
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.models import AuditEntry
 from metodset.notifications.models import Notification
@@ -99,7 +106,8 @@ class TestAccountChanges:
         assert teacher.is_active
         services.set_account_active(actor=school_admin, person=teacher, is_active=False, reason="уволилась")
         teacher.refresh_from_db()
-        assert not teacher.is_active and teacher.deactivated_at is not None
+        assert not teacher.is_active
+        assert teacher.deactivated_at is not None
         entry = AuditEntry.objects.get(action="account.deactivated")
         assert (entry.from_state, entry.to_state, entry.comment) == ("active", "inactive", "уволилась")
 
@@ -118,7 +126,8 @@ class TestAccountChanges:
         membership.refresh_from_db()
         assert membership.status == "ended"
         again = services.add_membership(actor=methodist, person=teacher, organization=world.department, role=Role.EXPERT)
-        assert again.pk == membership.pk and again.status == "active"
+        assert again.pk == membership.pk
+        assert again.status == "active"
 
     def test_parent_is_linked_to_a_student_only(self, school_admin: User, student: User, teacher: User, world: Any) -> None:
         mother = services.create_account(actor=school_admin, email="mama@mail.test", last_name="Ученикова", first_name="Ольга", organization=world.school, role=Role.PARENT, send_invitation=False)
@@ -227,7 +236,8 @@ class TestInvitation:
 class TestApiTokens:
     def test_issue_use_revoke(self, teacher: User) -> None:
         token, raw = services.issue_api_token(actor=teacher, name="Мой скрипт")
-        assert raw.startswith("mts_") and token.key_hash != raw
+        assert raw.startswith("mts_")
+        assert token.key_hash != raw
         assert services.user_for_api_token(raw) == teacher
         services.revoke_api_token(actor=teacher, token=token)
         assert services.user_for_api_token(raw) is None

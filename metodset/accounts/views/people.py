@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts import permissions, selectors, services
-from metodset.accounts.forms import MembershipForm, ParentLinkForm, PersonCreateForm, PersonEditForm, ReasonForm
+from metodset.accounts.forms import (
+    MembershipForm,
+    ParentLinkForm,
+    PersonCreateForm,
+    PersonEditForm,
+    ReasonForm,
+)
 from metodset.accounts.models import Membership, Organization, ParentLink, Role, Subject, User
 from metodset.core.exceptions import DomainError
 
