@@ -1,7 +1,7 @@
 """Forms of people and organizations. Validation that is a rule of the domain lives in the
 services; forms check shape and types and keep what the user typed."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -50,7 +50,13 @@ class PasswordResetStyledForm(StyledFormMixin, auth_forms.PasswordResetForm):
         )
 
 
-class SetPasswordStyledForm(StyledFormMixin, auth_forms.SetPasswordForm[User]):
+if TYPE_CHECKING:
+    _SetPasswordForm = auth_forms.SetPasswordForm[User]
+else:  # generic only in django-stubs
+    _SetPasswordForm = auth_forms.SetPasswordForm
+
+
+class SetPasswordStyledForm(StyledFormMixin, _SetPasswordForm):
     pass
 
 

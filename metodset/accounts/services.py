@@ -246,6 +246,8 @@ def create_account(
             decided_by=actor,
             decided_at=timezone.now(),
         )
+        if role in {Role.DISTRICT_METHODIST, Role.REGION_METHODIST}:
+            sync_admin_access(user)
         audit.record(
             actor=actor,
             action="account.created",
@@ -348,6 +350,8 @@ def add_membership(
             membership.save(
                 update_fields=["status", "position", "student_class", "decided_by", "decided_at", "updated_at"]
             )
+        if role in {Role.DISTRICT_METHODIST, Role.REGION_METHODIST}:
+            sync_admin_access(person)
         audit.record(
             actor=actor,
             action="membership.granted",
@@ -374,6 +378,8 @@ def end_membership(*, actor: Any, membership: Membership, reason: str = "") -> M
         membership.save(
             update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"]
         )
+        if membership.role in {Role.DISTRICT_METHODIST, Role.REGION_METHODIST}:
+            sync_admin_access(membership.user)
         audit.record(
             actor=actor,
             action="membership.ended",
@@ -414,6 +420,32 @@ def link_parent(*, actor: Any, parent: User, child: User) -> ParentLink:
             district_id=_district_of(child),
         )
     return link
+
+
+METHODIST_GROUP = "Методисты управления образования"
+
+
+def sync_admin_access(person: User) -> None:
+    """District and regional methodists work in the Django admin (reference rows, the
+    journal) through one group; the access follows the role, not a separate switch."""
+    from django.contrib.auth.models import Group
+
+    is_methodist = Membership.objects.active().filter(
+        user=person, role__in=[Role.DISTRICT_METHODIST, Role.REGION_METHODIST]
+    ).exists()
+    group = Group.objects.filter(name=METHODIST_GROUP).first()
+    if is_methodist:
+        if group is not None:
+            person.groups.add(group)
+        if not person.is_staff:
+            person.is_staff = True
+            person.save(update_fields=["is_staff"])
+    else:
+        if group is not None:
+            person.groups.remove(group)
+        if person.is_staff and not person.is_superuser:
+            person.is_staff = False
+            person.save(update_fields=["is_staff"])
 
 
 def _move(membership: Membership, to: str) -> None:

@@ -247,3 +247,16 @@ class TestApiTokens:
         with pytest.raises(PermissionDeniedError):
             services.revoke_api_token(actor=colleague, token=token)
         assert services.user_for_api_token(raw) == teacher
+
+
+class TestAdminAccess:
+    def test_methodist_role_opens_the_admin_and_ending_it_closes(self, methodist: User, teacher: User, world: Any) -> None:
+        membership = services.add_membership(actor=methodist, person=teacher, organization=world.department, role=Role.DISTRICT_METHODIST)
+        teacher.refresh_from_db()
+        assert teacher.is_staff
+        assert teacher.has_perm("accounts.add_subject")
+        assert not teacher.has_perm("accounts.change_user")
+        services.end_membership(actor=methodist, membership=membership, reason="перевод")
+        teacher = User.objects.get(pk=teacher.pk)
+        assert not teacher.is_staff
+        assert not teacher.has_perm("accounts.add_subject")
