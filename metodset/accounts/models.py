@@ -1,10 +1,12 @@
 """People, organizations, districts and the roles people hold in organizations."""
 
+import os
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -12,6 +14,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from metodset.core.models import TimeStampedModel
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files never served by URL (imports with personal data), under settings.PRIVATE_ROOT,
+    read at each use so tests and deployments can move it."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL.")
+
+
+def private_storage() -> Storage:
+    return PrivateStorage()
 
 
 class Region(models.Model):
@@ -220,6 +242,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # ФИО folded by name_key(): SQLite's LIKE ignores the case of Latin letters only, so name
     # search goes through this column on both databases.
     search_name = models.CharField(max_length=310, editable=False, db_index=True, default="")
+    invitation_sent_at = models.DateTimeField(_("приглашение отправлено"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -443,7 +466,9 @@ class ImportBatch(TimeStampedModel):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    # Files hold minors' personal data: kept outside MEDIA_ROOT and deleted when the batch
+    # ends.
+    file = models.FileField(upload_to="imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.VALIDATING)
     total_rows = models.PositiveIntegerField(default=0)

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from metodset.accounts.models import (
     STAFF_ROLES,
     District,
+    ImportBatch,
     Membership,
     Organization,
     ParentLink,
@@ -70,8 +72,12 @@ def roles_of(user: Any) -> Roles:
             "member_district_ids",
         )
     }
-    rows = Membership.objects.active().filter(user=user).values_list(
-        "role", "organization_id", "organization__district_id", "organization__region_id"
+    rows = (
+        Membership.objects.active()
+        .filter(user=user)
+        .values_list(
+            "role", "organization_id", "organization__district_id", "organization__region_id"
+        )
     )
     for role, org_id, district_id, region_id in rows:
         if district_id is not None:
@@ -90,9 +96,7 @@ def roles_of(user: Any) -> Roles:
             sets["student_org_ids"].add(org_id)
         elif role == Role.PARENT:
             sets["parent_org_ids"].add(org_id)
-    child_ids = frozenset(
-        ParentLink.objects.filter(parent=user).values_list("child_id", flat=True)
-    )
+    child_ids = frozenset(ParentLink.objects.filter(parent=user).values_list("child_id", flat=True))
     roles = Roles(
         is_superuser=user.is_superuser,
         child_ids=child_ids,
@@ -187,11 +191,14 @@ def can_assign_role(user: Any, organization: Organization, role: str) -> bool:
 
 
 def _is_higher_staff(person: User) -> bool:
-    return person.is_superuser or Membership.objects.filter(
-        user=person,
-        role__in=[Role.DISTRICT_METHODIST, Role.REGION_METHODIST],
-        status=Membership.Status.ACTIVE,
-    ).exists()
+    return (
+        person.is_superuser
+        or Membership.objects.filter(
+            user=person,
+            role__in=[Role.DISTRICT_METHODIST, Role.REGION_METHODIST],
+            status=Membership.Status.ACTIVE,
+        ).exists()
+    )
 
 
 def can_manage_account(actor: Any, person: User) -> bool:
@@ -231,9 +238,7 @@ def accounts_managed_by(actor: Any) -> QuerySet[User]:
     district_scope = Q(memberships__organization__district__in=roles.district_ids) | Q(
         memberships__organization__region__in=roles.region_ids
     )
-    region_role = Exists(
-        Membership.objects.filter(user=OuterRef("pk"), role=Role.REGION_METHODIST)
-    )
+    region_role = Exists(Membership.objects.filter(user=OuterRef("pk"), role=Role.REGION_METHODIST))
     higher_staff = Exists(
         Membership.objects.filter(
             user=OuterRef("pk"),
@@ -255,9 +260,10 @@ def accounts_managed_by(actor: Any) -> QuerySet[User]:
 
 def has_public_profile(person: User) -> bool:
     """Teachers and staff have a public page; students and parents never do."""
-    return person.is_active and Membership.objects.active().filter(
-        user=person, role__in=PUBLIC_PROFILE_ROLES
-    ).exists()
+    return (
+        person.is_active
+        and Membership.objects.active().filter(user=person, role__in=PUBLIC_PROFILE_ROLES).exists()
+    )
 
 
 def _public_profile_q() -> Q:
@@ -323,11 +329,15 @@ def can_view_personal_data(viewer: Any, person: User) -> bool:
     roles = roles_of(viewer)
     if roles.is_superuser or viewer.pk == person.pk:
         return True
-    return Membership.objects.filter(user=person).filter(
-        Q(organization__in=roles.staff_org_ids)
-        | Q(organization__district__in=roles.district_ids)
-        | Q(organization__region__in=roles.region_ids)
-    ).exists()
+    return (
+        Membership.objects.filter(user=person)
+        .filter(
+            Q(organization__in=roles.staff_org_ids)
+            | Q(organization__district__in=roles.district_ids)
+            | Q(organization__region__in=roles.region_ids)
+        )
+        .exists()
+    )
 
 
 def can_confirm_registration(actor: Any, membership: Membership) -> bool:
@@ -338,17 +348,21 @@ def can_confirm_registration(actor: Any, membership: Membership) -> bool:
 
 def users_who_can_confirm(organization: Organization) -> QuerySet[User]:
     """Heads of the organization and methodists of its district: told of a registration."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__status=Membership.Status.ACTIVE,
-    ).filter(
-        Q(memberships__organization=organization, memberships__role=Role.SCHOOL_ADMIN)
-        | Q(
-            memberships__organization__district=organization.district_id,
-            memberships__organization__kind__is_education_authority=True,
-            memberships__role=Role.DISTRICT_METHODIST,
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__status=Membership.Status.ACTIVE,
         )
-    ).distinct()
+        .filter(
+            Q(memberships__organization=organization, memberships__role=Role.SCHOOL_ADMIN)
+            | Q(
+                memberships__organization__district=organization.district_id,
+                memberships__organization__kind__is_education_authority=True,
+                memberships__role=Role.DISTRICT_METHODIST,
+            )
+        )
+        .distinct()
+    )
 
 
 def can_view_audit(user: Any) -> bool:
@@ -358,3 +372,60 @@ def can_view_audit(user: Any) -> bool:
 
 def is_staff_role(role: str) -> bool:
     return role in STAFF_ROLES
+
+
+# --- Bulk imports of accounts: who may import, and where ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """Where a person may import: a whole district (its staff), or one school (its head)."""
+
+    district: District
+    organization: Organization | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.district.pk}-{self.organization.pk if self.organization else 0}"
+
+    @property
+    def label(self) -> str:
+        if self.organization is None:
+            return _("все организации района «%(district)s»") % {"district": self.district.name}
+        return self.organization.short_name
+
+
+def import_scopes_for(actor: Any) -> list[ImportScope]:
+    """District staff import into their districts; a head of school only into the school."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    districts = list(districts_managed_by(actor).order_by("name"))
+    scopes = [ImportScope(district, None) for district in districts]
+    schools = (
+        Organization.objects.filter(pk__in=roles_of(actor).admin_org_ids, district__isnull=False)
+        .exclude(district__in=[district.pk for district in districts])
+        .select_related("district")
+        .order_by("short_name")
+    )
+    scopes.extend(ImportScope(school.district, school) for school in schools if school.district)
+    return scopes
+
+
+def can_start_import(actor: Any) -> bool:
+    return bool(import_scopes_for(actor))
+
+
+def can_manage_import(actor: Any, batch: ImportBatch) -> bool:
+    """See, confirm and cancel a batch: the person who uploaded it, or the district's staff."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return batch.uploaded_by_id == actor.pk or can_manage_district(actor, batch.district)
+
+
+def imports_visible_to(actor: Any) -> QuerySet[ImportBatch]:
+    """Agrees with can_manage_import."""
+    if not getattr(actor, "is_authenticated", False):
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(
+        Q(uploaded_by=actor.pk) | Q(district__in=districts_managed_by(actor))
+    )

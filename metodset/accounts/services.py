@@ -98,13 +98,20 @@ def _deny() -> PermissionDeniedError:
 
 
 def create_organization(
-    *, actor: Any, district: District, kind: OrganizationKind, name: str, short_name: str, **fields: Any
+    *,
+    actor: Any,
+    district: District,
+    kind: OrganizationKind,
+    name: str,
+    short_name: str,
+    **fields: Any,
 ) -> Organization:
     if not permissions.can_manage_district(actor, district):
         raise _deny()
     if Organization.objects.filter(district=district, short_name_key=name_key(short_name)).exists():
         raise DomainError(
-            _("В районе уже есть организация с кратким названием «%(name)s».") % {"name": short_name}
+            _("В районе уже есть организация с кратким названием «%(name)s».")
+            % {"name": short_name}
         )
     with transaction.atomic():
         organization = Organization.objects.create(
@@ -134,7 +141,8 @@ def update_organization(*, actor: Any, organization: Organization, **fields: Any
     ).exclude(pk=organization.pk)
     if duplicate.exists():
         raise DomainError(
-            _("В районе уже есть организация с кратким названием «%(name)s».") % {"name": short_name}
+            _("В районе уже есть организация с кратким названием «%(name)s».")
+            % {"name": short_name}
         )
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -191,20 +199,32 @@ def email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
     return users.exists()
 
 
-def _check_membership_fields(organization: Organization, role: str, student_class: str) -> None:
+def membership_problems(organization: Organization, role: str, student_class: str) -> list[str]:
+    """Every reason a role cannot be given in this organization (empty when it can)."""
+    problems: list[str] = []
     if not organization.is_active:
-        raise DomainError(
-            _("Организация «%(name)s» отключена.") % {"name": organization.short_name}
-        )
-    if role in {Role.DISTRICT_METHODIST, Role.EXPERT} and not organization.kind.is_education_authority:
-        raise DomainError(
+        problems.append(_("Организация «%(name)s» отключена.") % {"name": organization.short_name})
+    if (
+        role in {Role.DISTRICT_METHODIST, Role.EXPERT}
+        and not organization.kind.is_education_authority
+    ):
+        problems.append(
             _("Роль «%(role)s» дают в управлении образования района, а не в «%(name)s».")
             % {"role": Role(role).label, "name": organization.short_name}
         )
+    if role == Role.STUDENT and not organization.kind.has_students:
+        problems.append(_("В «%(name)s» нет обучающихся.") % {"name": organization.short_name})
     if role == Role.STUDENT and not student_class.strip():
-        raise DomainError(_("Для обучающегося укажите класс, например «7Б»."))
+        problems.append(_("Для обучающегося укажите класс, например «7Б»."))
     if role != Role.STUDENT and student_class.strip():
-        raise DomainError(_("Класс указывают только для обучающихся."))
+        problems.append(_("Класс указывают только для обучающихся."))
+    return problems
+
+
+def check_membership_fields(organization: Organization, role: str, student_class: str) -> None:
+    problems = membership_problems(organization, role, student_class)
+    if problems:
+        raise DomainError(" ".join(problems))
 
 
 def create_account(
@@ -227,7 +247,7 @@ def create_account(
     email = email.strip().lower()
     if email_taken(email):
         raise DomainError(_("Пользователь с e-mail %(email)s уже есть.") % {"email": email})
-    _check_membership_fields(organization, role, student_class)
+    check_membership_fields(organization, role, student_class)
     with transaction.atomic():
         user = User.objects.create_user(
             email,
@@ -261,7 +281,9 @@ def create_account(
     return user
 
 
-def update_account(*, actor: Any, person: User, subjects: Iterable[Subject] | None = None, **fields: Any) -> User:
+def update_account(
+    *, actor: Any, person: User, subjects: Iterable[Subject] | None = None, **fields: Any
+) -> User:
     if not permissions.can_manage_account(actor, person):
         raise _deny()
     if "email" in fields:
@@ -326,7 +348,7 @@ def add_membership(
 ) -> Membership:
     if not permissions.can_assign_role(actor, organization, role):
         raise _deny()
-    _check_membership_fields(organization, role, student_class)
+    check_membership_fields(organization, role, student_class)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             user=person,
@@ -348,7 +370,14 @@ def add_membership(
             membership.decided_by = actor
             membership.decided_at = timezone.now()
             membership.save(
-                update_fields=["status", "position", "student_class", "decided_by", "decided_at", "updated_at"]
+                update_fields=[
+                    "status",
+                    "position",
+                    "student_class",
+                    "decided_by",
+                    "decided_at",
+                    "updated_at",
+                ]
             )
         if role in {Role.DISTRICT_METHODIST, Role.REGION_METHODIST}:
             sync_admin_access(person)
@@ -368,8 +397,10 @@ def end_membership(*, actor: Any, membership: Membership, reason: str = "") -> M
     if not permissions.can_assign_role(actor, membership.organization, membership.role):
         raise _deny()
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("organization").get(
-            pk=membership.pk
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("organization")
+            .get(pk=membership.pk)
         )
         _move(membership, Membership.Status.ENDED)
         membership.decided_by = actor
@@ -397,10 +428,14 @@ def link_parent(*, actor: Any, parent: User, child: User) -> ParentLink:
     if not permissions.can_manage_account(actor, child):
         raise _deny()
     student_memberships = list(
-        Membership.objects.active().filter(user=child, role=Role.STUDENT).select_related("organization")
+        Membership.objects.active()
+        .filter(user=child, role=Role.STUDENT)
+        .select_related("organization")
     )
     if not student_memberships:
-        raise DomainError(_("Родителя связывают с обучающимся, а %(name)s не обучающийся.") % {"name": child})
+        raise DomainError(
+            _("Родителя связывают с обучающимся, а %(name)s не обучающийся.") % {"name": child}
+        )
     with transaction.atomic():
         link, created = ParentLink.objects.get_or_create(parent=parent, child=child)
         if not created:
@@ -430,9 +465,11 @@ def sync_admin_access(person: User) -> None:
     journal) through one group; the access follows the role, not a separate switch."""
     from django.contrib.auth.models import Group
 
-    is_methodist = Membership.objects.active().filter(
-        user=person, role__in=[Role.DISTRICT_METHODIST, Role.REGION_METHODIST]
-    ).exists()
+    is_methodist = (
+        Membership.objects.active()
+        .filter(user=person, role__in=[Role.DISTRICT_METHODIST, Role.REGION_METHODIST])
+        .exists()
+    )
     group = Group.objects.filter(name=METHODIST_GROUP).first()
     if is_methodist:
         if group is not None:
@@ -484,7 +521,9 @@ def register_teacher(
     email = email.strip().lower()
     if email_taken(email):
         raise DomainError(
-            _("Пользователь с e-mail %(email)s уже зарегистрирован. Если это вы — восстановите пароль.")
+            _(
+                "Пользователь с e-mail %(email)s уже зарегистрирован. Если это вы — восстановите пароль."
+            )
             % {"email": email}
         )
     if not organization.is_active or organization.kind.is_education_authority:
@@ -530,8 +569,10 @@ def confirm_registration(*, actor: Any, membership: Membership) -> Membership:
     if not permissions.can_confirm_registration(actor, membership):
         raise _deny()
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("user", "organization").get(
-            pk=membership.pk
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("user", "organization")
+            .get(pk=membership.pk)
         )
         _move(membership, Membership.Status.ACTIVE)
         membership.decided_by = actor
@@ -567,8 +608,10 @@ def reject_registration(*, actor: Any, membership: Membership, reason: str) -> M
     if not reason.strip():
         raise DomainError(_("Отказ в регистрации всегда сопровождается причиной. Укажите её."))
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("user", "organization").get(
-            pk=membership.pk
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("user", "organization")
+            .get(pk=membership.pk)
         )
         _move(membership, Membership.Status.REJECTED)
         membership.decided_by = actor
@@ -634,13 +677,26 @@ def invitation_url(user: User) -> str:
     return settings.SITE_URL + reverse("accounts:invitation", args=[uid, token])
 
 
-def send_invitation_email(user: User) -> None:
+def send_invitation_email(user: User, *, connection: Any = None) -> None:
     context = {"user": user, "url": invitation_url(user), "site_url": settings.SITE_URL}
     send_mail(
         _("Приглашение в Методсеть"),
         render_to_string("accounts/email/invitation.txt", context),
         None,
         [user.email],
+        connection=connection,
+    )
+    User.objects.filter(pk=user.pk).update(invitation_sent_at=timezone.now())
+
+
+def claim_first_invitation(user_id: int) -> bool:
+    """Claim the first invitation of a person for sending; exactly one caller wins, so two
+    workers (or a retried task) never send it twice."""
+    return (
+        User.objects.filter(pk=user_id, invitation_sent_at__isnull=True).update(
+            invitation_sent_at=timezone.now()
+        )
+        == 1
     )
 
 
@@ -649,7 +705,9 @@ def resend_invitation(*, actor: Any, person: User) -> None:
         raise _deny()
     if not person.is_active:
         raise DomainError(_("Учётная запись отключена: сначала включите её."))
-    audit.record(actor=actor, action="invitation.sent", target=person, district_id=_district_of(person))
+    audit.record(
+        actor=actor, action="invitation.sent", target=person, district_id=_district_of(person)
+    )
     transaction.on_commit(lambda: send_invitation_email(person))
 
 
@@ -657,14 +715,23 @@ def accept_invitation(*, user: User, password: str) -> User:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit.record(actor=user, action="invitation.accepted", target=user, district_id=_district_of(user))
+        audit.record(
+            actor=user, action="invitation.accepted", target=user, district_id=_district_of(user)
+        )
     return user
 
 
 # --- Profile and preferences ----------------------------------------------------------------
 
 
-def update_profile(*, actor: User, subjects: Iterable[Subject] | None = None, photo: Any = None, remove_photo: bool = False, **fields: Any) -> User:
+def update_profile(
+    *,
+    actor: User,
+    subjects: Iterable[Subject] | None = None,
+    photo: Any = None,
+    remove_photo: bool = False,
+    **fields: Any,
+) -> User:
     with transaction.atomic():
         before = audit.snapshot(actor, PROFILE_FIELDS)
         for name, value in fields.items():
@@ -684,7 +751,13 @@ def update_profile(*, actor: User, subjects: Iterable[Subject] | None = None, ph
             actor.subjects.set(list(subjects))
         changes = audit.model_changes(actor, before, PROFILE_FIELDS)
         if changes or "photo" in update:
-            audit.record(actor=actor, action="profile.updated", target=actor, changes=changes, district_id=_district_of(actor))
+            audit.record(
+                actor=actor,
+                action="profile.updated",
+                target=actor,
+                changes=changes,
+                district_id=_district_of(actor),
+            )
     return actor
 
 
