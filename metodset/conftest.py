@@ -51,7 +51,9 @@ def world(db: Any) -> World:
     other_district = DistrictFactory(name="Соседний район", slug="other")
     return World(
         district=district,
-        department=EducationDepartmentFactory(district=district, short_name="Управление образования"),
+        department=EducationDepartmentFactory(
+            district=district, short_name="Управление образования"
+        ),
         school=OrganizationFactory(district=district, short_name="МБОУ СОШ №1"),
         other_school=OrganizationFactory(district=district, short_name="МБОУ Гимназия №2"),
         other_district=other_district,
@@ -61,38 +63,82 @@ def world(db: Any) -> World:
 
 @pytest.fixture
 def teacher(world: World) -> User:
-    return person(world.school, Role.TEACHER, email="teacher@school1.test", last_name="Учителева", first_name="Анна", patronymic="Павловна")
+    return person(
+        world.school,
+        Role.TEACHER,
+        email="teacher@school1.test",
+        last_name="Учителева",
+        first_name="Анна",
+        patronymic="Павловна",
+    )
 
 
 @pytest.fixture
 def colleague(world: World) -> User:
     """A teacher of another school of the same district."""
-    return person(world.other_school, Role.TEACHER, email="colleague@school2.test", last_name="Коллегин", first_name="Пётр")
+    return person(
+        world.other_school,
+        Role.TEACHER,
+        email="colleague@school2.test",
+        last_name="Коллегин",
+        first_name="Пётр",
+    )
 
 
 @pytest.fixture
 def school_admin(world: World) -> User:
-    return person(world.school, Role.SCHOOL_ADMIN, email="head@school1.test", last_name="Директорова", first_name="Ольга")
+    return person(
+        world.school,
+        Role.SCHOOL_ADMIN,
+        email="head@school1.test",
+        last_name="Директорова",
+        first_name="Ольга",
+    )
 
 
 @pytest.fixture
 def methodist(world: World) -> User:
-    return person(world.department, Role.DISTRICT_METHODIST, email="methodist@uo.test", last_name="Методистова", first_name="Вера")
+    return person(
+        world.department,
+        Role.DISTRICT_METHODIST,
+        email="methodist@uo.test",
+        last_name="Методистова",
+        first_name="Вера",
+    )
 
 
 @pytest.fixture
 def expert(world: World) -> User:
-    return person(world.department, Role.EXPERT, email="expert@uo.test", last_name="Экспертов", first_name="Игорь")
+    return person(
+        world.department,
+        Role.EXPERT,
+        email="expert@uo.test",
+        last_name="Экспертов",
+        first_name="Игорь",
+    )
 
 
 @pytest.fixture
 def student(world: World) -> User:
-    return person(world.school, Role.STUDENT, email="student@school1.test", last_name="Ученикова", first_name="Маша", student_class="7Б")
+    return person(
+        world.school,
+        Role.STUDENT,
+        email="student@school1.test",
+        last_name="Ученикова",
+        first_name="Маша",
+        student_class="7Б",
+    )
 
 
 @pytest.fixture
 def parent(world: World, student: User) -> User:
-    user = person(world.school, Role.PARENT, email="parent@mail.test", last_name="Ученикова", first_name="Татьяна")
+    user = person(
+        world.school,
+        Role.PARENT,
+        email="parent@mail.test",
+        last_name="Ученикова",
+        first_name="Татьяна",
+    )
     ParentLink.objects.create(parent=user, child=student)
     return user
 
@@ -105,10 +151,26 @@ def guest() -> AnonymousUser:
 @pytest.fixture
 def outsider(world: World) -> User:
     """A teacher of another district: sees public pages only."""
-    return person(world.far_school, Role.TEACHER, email="outsider@far.test", last_name="Чужаков", first_name="Олег")
+    return person(
+        world.far_school,
+        Role.TEACHER,
+        email="outsider@far.test",
+        last_name="Чужаков",
+        first_name="Олег",
+    )
 
 
-PERSONAS = ["teacher", "colleague", "school_admin", "methodist", "expert", "student", "parent", "guest", "outsider"]
+PERSONAS = [
+    "teacher",
+    "colleague",
+    "school_admin",
+    "methodist",
+    "expert",
+    "student",
+    "parent",
+    "guest",
+    "outsider",
+]
 
 
 @pytest.fixture

@@ -36,13 +36,33 @@ class UserAdmin(DjangoUserAdmin[User]):
         (None, {"fields": ("email", "password")}),
         (
             _("ФИО и работа"),
-            {"fields": ("last_name", "first_name", "patronymic", "position", "subjects", "qualification_category", "about", "photo")},
+            {
+                "fields": (
+                    "last_name",
+                    "first_name",
+                    "patronymic",
+                    "position",
+                    "subjects",
+                    "qualification_category",
+                    "about",
+                    "photo",
+                )
+            },
         ),
-        (_("Права"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Права"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Даты"), {"fields": ("last_login", "date_joined", "deactivated_at")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "last_name", "first_name", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "last_name", "first_name", "password1", "password2"),
+            },
+        ),
     )
 
 
@@ -98,5 +118,12 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
-    list_display = ["original_name", "uploaded_by", "status", "total_rows", "created_count", "created_at"]
+    list_display = [
+        "original_name",
+        "uploaded_by",
+        "status",
+        "total_rows",
+        "created_count",
+        "created_at",
+    ]
     list_filter = ["status"]

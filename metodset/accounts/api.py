@@ -264,7 +264,8 @@ def _personal_data_flag(caller: Any) -> Any:
     if not getattr(caller, "is_authenticated", False):
         return Value(False)
     return ExpressionWrapper(
-        Q(pk__in=permissions.personal_data_visible_to(caller).values("pk")), output_field=BooleanField()
+        Q(pk__in=permissions.personal_data_visible_to(caller).values("pk")),
+        output_field=BooleanField(),
     )
 
 
@@ -379,7 +380,10 @@ def person_list(request: HttpRequest, filters: Query[PeopleFilters]) -> QuerySet
         )
         if getattr(caller, "is_authenticated", False):
             # E-mail is personal data: matching it for others would let one probe addresses.
-            name |= Q(email__icontains=word, pk__in=permissions.personal_data_visible_to(caller).values("pk"))
+            name |= Q(
+                email__icontains=word,
+                pk__in=permissions.personal_data_visible_to(caller).values("pk"),
+            )
         qs = qs.filter(name)
     if filters.organization is not None or filters.role is not None:
         # One filter() call, so organization and role match the same membership.

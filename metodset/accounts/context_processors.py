@@ -14,12 +14,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     def build() -> dict[str, Any]:
         roles = permissions.roles_of(user)
-        can_manage_organizations = roles.is_superuser or bool(roles.district_ids or roles.region_ids)
+        can_manage_organizations = roles.is_superuser or bool(
+            roles.district_ids or roles.region_ids
+        )
         can_manage = can_manage_organizations or bool(roles.admin_org_ids)
         return {
             "can_manage": can_manage,
             "can_manage_organizations": can_manage_organizations,
-            "pending_registrations": selectors.pending_registrations_for(user).count() if can_manage else 0,
+            "pending_registrations": selectors.pending_registrations_for(user).count()
+            if can_manage
+            else 0,
             "memberships": list(selectors.active_memberships_of(user)),
         }
 

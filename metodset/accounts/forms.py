@@ -17,10 +17,13 @@ from metodset.core.forms import StyledForm, StyledFormMixin, StyledModelForm
 
 class LoginForm(StyledFormMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": _("Неверный e-mail или пароль. Проверьте раскладку клавиатуры и Caps Lock."),
+        "invalid_login": _(
+            "Неверный e-mail или пароль. Проверьте раскладку клавиатуры и Caps Lock."
+        ),
         "inactive": _("Учётная запись отключена."),
     }
 
@@ -33,21 +36,23 @@ class LoginForm(StyledFormMixin, auth_forms.AuthenticationForm):
             ).first()
             if pending is not None and pending.check_password(password):
                 raise ValidationError(
-                    _("Ваша регистрация ещё не подтверждена. Руководитель вашей организации или "
-                      "управление образования получили заявку; после подтверждения придёт письмо."),
+                    _(
+                        "Ваша регистрация ещё не подтверждена. Руководитель вашей организации или "
+                        "управление образования получили заявку; после подтверждения придёт письмо."
+                    ),
                     code="pending",
                 )
         return super().clean()
 
 
 class PasswordResetStyledForm(StyledFormMixin, auth_forms.PasswordResetForm):
-    email = forms.EmailField(label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def get_users(self, email: str) -> Any:
         # Invited people have no usable password yet and must still be able to set one.
-        return (
-            u for u in User.objects.filter(email__iexact=email, is_active=True)
-        )
+        return (u for u in User.objects.filter(email__iexact=email, is_active=True))
 
 
 if TYPE_CHECKING:
@@ -65,8 +70,10 @@ class PasswordChangeStyledForm(StyledFormMixin, auth_forms.PasswordChangeForm):
 
 
 def organization_choices() -> QuerySet[Organization]:
-    return Organization.objects.active().select_related("district", "kind").order_by(
-        "district__name", "short_name"
+    return (
+        Organization.objects.active()
+        .select_related("district", "kind")
+        .order_by("district__name", "short_name")
     )
 
 
@@ -84,16 +91,31 @@ class RegistrationForm(StyledForm):
     last_name = forms.CharField(label=_("Фамилия"), max_length=100)
     first_name = forms.CharField(label=_("Имя"), max_length=100)
     patronymic = forms.CharField(label=_("Отчество"), max_length=100, required=False)
-    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     organization = OrganizationChoiceField(
         label=_("Организация, где вы работаете"),
         queryset=Organization.objects.none(),
         empty_label=_("— выберите —"),
     )
-    position = forms.CharField(label=_("Должность"), max_length=200, required=False, help_text=_("Например: учитель математики."))
+    position = forms.CharField(
+        label=_("Должность"),
+        max_length=200,
+        required=False,
+        help_text=_("Например: учитель математики."),
+    )
     subjects = SubjectsField(label=_("Предметы"), queryset=Subject.objects.all(), required=False)
-    password1 = forms.CharField(label=_("Пароль"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False)
-    password2 = forms.CharField(label=_("Пароль ещё раз"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False)
+    password1 = forms.CharField(
+        label=_("Пароль"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+    password2 = forms.CharField(
+        label=_("Пароль ещё раз"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
     consent = forms.BooleanField(
         label=_("Я согласен(на) на обработку персональных данных (152-ФЗ) для работы в Методсети."),
     )
@@ -110,7 +132,11 @@ class RegistrationForm(StyledForm):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Пароли не совпадают."))
         elif p1:
-            probe = User(email=data.get("email", ""), last_name=data.get("last_name", ""), first_name=data.get("first_name", ""))
+            probe = User(
+                email=data.get("email", ""),
+                last_name=data.get("last_name", ""),
+                first_name=data.get("first_name", ""),
+            )
             try:
                 password_validation.validate_password(p1, probe)
             except ValidationError as error:
@@ -128,7 +154,16 @@ class ProfileForm(StyledModelForm):
 
     class Meta:
         model = User
-        fields = ["last_name", "first_name", "patronymic", "position", "subjects", "qualification_category", "about", "photo"]
+        fields = [
+            "last_name",
+            "first_name",
+            "patronymic",
+            "position",
+            "subjects",
+            "qualification_category",
+            "about",
+            "photo",
+        ]
         widgets = {
             "about": forms.Textarea(attrs={"rows": 5}),
             "photo": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
@@ -157,12 +192,18 @@ class PersonCreateForm(StyledForm):
     first_name = forms.CharField(label=_("Имя"), max_length=100)
     patronymic = forms.CharField(label=_("Отчество"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail"))
-    organization = OrganizationChoiceField(label=_("Организация"), queryset=Organization.objects.none(), empty_label=_("— выберите —"))
+    organization = OrganizationChoiceField(
+        label=_("Организация"), queryset=Organization.objects.none(), empty_label=_("— выберите —")
+    )
     role = forms.ChoiceField(label=_("Роль"), choices=ROLE_CHOICES)
     position = forms.CharField(label=_("Должность"), max_length=200, required=False)
-    student_class = forms.CharField(label=_("Класс (для обучающихся)"), max_length=10, required=False)
+    student_class = forms.CharField(
+        label=_("Класс (для обучающихся)"), max_length=10, required=False
+    )
     subjects = SubjectsField(label=_("Предметы"), queryset=Subject.objects.all(), required=False)
-    send_invitation = forms.BooleanField(label=_("Отправить приглашение на e-mail"), required=False, initial=True)
+    send_invitation = forms.BooleanField(
+        label=_("Отправить приглашение на e-mail"), required=False, initial=True
+    )
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,10 +220,14 @@ class PersonEditForm(StyledForm):
 
 
 class MembershipForm(StyledForm):
-    organization = OrganizationChoiceField(label=_("Организация"), queryset=Organization.objects.none(), empty_label=_("— выберите —"))
+    organization = OrganizationChoiceField(
+        label=_("Организация"), queryset=Organization.objects.none(), empty_label=_("— выберите —")
+    )
     role = forms.ChoiceField(label=_("Роль"), choices=ROLE_CHOICES)
     position = forms.CharField(label=_("Должность"), max_length=200, required=False)
-    student_class = forms.CharField(label=_("Класс (для обучающихся)"), max_length=10, required=False)
+    student_class = forms.CharField(
+        label=_("Класс (для обучающихся)"), max_length=10, required=False
+    )
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,14 +235,21 @@ class MembershipForm(StyledForm):
 
 
 class ParentLinkForm(StyledForm):
-    parent_email = forms.EmailField(label=_("E-mail родителя"), help_text=_("Если учётной записи родителя ещё нет, она будет создана и родитель получит приглашение."))
+    parent_email = forms.EmailField(
+        label=_("E-mail родителя"),
+        help_text=_(
+            "Если учётной записи родителя ещё нет, она будет создана и родитель получит приглашение."
+        ),
+    )
     last_name = forms.CharField(label=_("Фамилия родителя"), max_length=100, required=False)
     first_name = forms.CharField(label=_("Имя родителя"), max_length=100, required=False)
     patronymic = forms.CharField(label=_("Отчество родителя"), max_length=100, required=False)
 
 
 class ReasonForm(StyledForm):
-    reason = forms.CharField(label=_("Причина"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Причина"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class OrganizationForm(StyledModelForm):
@@ -205,7 +257,16 @@ class OrganizationForm(StyledModelForm):
 
     class Meta:
         model = Organization
-        fields = ["kind", "short_name", "name", "address", "phone", "email", "website", "director_name"]
+        fields = [
+            "kind",
+            "short_name",
+            "name",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "director_name",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,14 +11,20 @@ from metodset.core.models import AuditEntry
 
 
 def active_memberships_of(user: User) -> QuerySet[Membership]:
-    return Membership.objects.active().filter(user=user).select_related("organization", "organization__district")
+    return (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organization", "organization__district")
+    )
 
 
 def pending_registrations_for(actor: Any) -> QuerySet[Membership]:
     """Pending teacher registrations the actor may decide on."""
     roles = permissions.roles_of(actor)
-    scope = Q(organization__in=roles.admin_org_ids) | Q(organization__district__in=roles.district_ids) | Q(
-        organization__region__in=roles.region_ids
+    scope = (
+        Q(organization__in=roles.admin_org_ids)
+        | Q(organization__district__in=roles.district_ids)
+        | Q(organization__region__in=roles.region_ids)
     )
     if roles.is_superuser:
         scope = Q()
@@ -33,7 +39,9 @@ def _with_people(qs: QuerySet[User]) -> QuerySet[User]:
     return qs.prefetch_related(
         Prefetch(
             "memberships",
-            queryset=Membership.objects.select_related("organization").order_by("organization__short_name"),
+            queryset=Membership.objects.select_related("organization").order_by(
+                "organization__short_name"
+            ),
         ),
         "subjects",
     )
@@ -66,7 +74,9 @@ def search_people(
     return _with_people(qs.distinct()).order_by("last_name", "first_name", "pk")
 
 
-def public_teachers(*, text: str = "", organization_id: int | None = None, subject_id: int | None = None) -> QuerySet[User]:
+def public_teachers(
+    *, text: str = "", organization_id: int | None = None, subject_id: int | None = None
+) -> QuerySet[User]:
     qs = User.objects.filter(
         is_active=True,
         memberships__status=Membership.Status.ACTIVE,
@@ -81,7 +91,10 @@ def public_teachers(*, text: str = "", organization_id: int | None = None, subje
 def organizations_with_counts(qs: QuerySet[Organization]) -> QuerySet[Organization]:
     teachers = Count(
         "memberships",
-        filter=Q(memberships__role__in=[Role.TEACHER, Role.SCHOOL_ADMIN], memberships__status=Membership.Status.ACTIVE),
+        filter=Q(
+            memberships__role__in=[Role.TEACHER, Role.SCHOOL_ADMIN],
+            memberships__status=Membership.Status.ACTIVE,
+        ),
         distinct=True,
     )
     students = Count(
@@ -89,7 +102,9 @@ def organizations_with_counts(qs: QuerySet[Organization]) -> QuerySet[Organizati
         filter=Q(memberships__role=Role.STUDENT, memberships__status=Membership.Status.ACTIVE),
         distinct=True,
     )
-    return qs.select_related("district", "kind").annotate(teacher_count=teachers, student_count=students)
+    return qs.select_related("district", "kind").annotate(
+        teacher_count=teachers, student_count=students
+    )
 
 
 def staff_of(organization: Organization) -> QuerySet[User]:
@@ -109,7 +124,9 @@ def staff_of(organization: Organization) -> QuerySet[User]:
 
 def students_of(organization: Organization) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(organization=organization, role=Role.STUDENT, status=Membership.Status.ACTIVE)
+        Membership.objects.filter(
+            organization=organization, role=Role.STUDENT, status=Membership.Status.ACTIVE
+        )
         .select_related("user")
         .order_by("student_class", "user__last_name", "user__first_name")
     )

@@ -40,7 +40,9 @@ urlpatterns = [
     ),
     path(
         "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
         name="password_change_done",
     ),
     path(
@@ -70,7 +72,9 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
         name="password_reset_complete",
     ),
     path("accounts/invitation/<uidb64>/<token>/", auth.accept_invitation, name="invitation"),
@@ -90,12 +94,28 @@ urlpatterns = [
     path("manage/people/<int:pk>/invite/", people.person_invite, name="person_invite"),
     path("manage/roles/<int:pk>/end/", people.membership_end, name="membership_end"),
     path("manage/organizations/", organizations.manage_organizations, name="manage_organizations"),
-    path("manage/organizations/new/", organizations.organization_create, name="organization_create"),
-    path("manage/organizations/<int:pk>/", organizations.organization_edit, name="organization_edit"),
-    path("manage/organizations/<int:pk>/active/", organizations.organization_set_active, name="organization_set_active"),
+    path(
+        "manage/organizations/new/", organizations.organization_create, name="organization_create"
+    ),
+    path(
+        "manage/organizations/<int:pk>/", organizations.organization_edit, name="organization_edit"
+    ),
+    path(
+        "manage/organizations/<int:pk>/active/",
+        organizations.organization_set_active,
+        name="organization_set_active",
+    ),
     path("manage/registrations/", registrations.registration_list, name="registrations"),
-    path("manage/registrations/<int:pk>/confirm/", registrations.registration_confirm, name="registration_confirm"),
-    path("manage/registrations/<int:pk>/reject/", registrations.registration_reject, name="registration_reject"),
+    path(
+        "manage/registrations/<int:pk>/confirm/",
+        registrations.registration_confirm,
+        name="registration_confirm",
+    ),
+    path(
+        "manage/registrations/<int:pk>/reject/",
+        registrations.registration_reject,
+        name="registration_reject",
+    ),
     path("manage/import/", importing.import_list, name="import_list"),
     path("manage/import/template.<str:fmt>", importing.import_template, name="import_template"),
     path("manage/import/<int:pk>/", importing.import_detail, name="import_detail"),

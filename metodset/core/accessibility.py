@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 COOKIE_NAME = "metodset_a11y"
 
 OPTIONS: dict[str, list[tuple[str, Any]]] = {
-    "font_size": [("normal", _("обычный")), ("large", _("крупный")), ("xlarge", _("очень крупный"))],
+    "font_size": [
+        ("normal", _("обычный")),
+        ("large", _("крупный")),
+        ("xlarge", _("очень крупный")),
+    ],
     "scheme": [
         ("black_on_white", _("чёрным по белому")),
         ("white_on_black", _("белым по чёрному")),
@@ -18,7 +22,11 @@ OPTIONS: dict[str, list[tuple[str, Any]]] = {
         ("brown", _("коричневым по бежевому")),
         ("green", _("зелёным по тёмно-коричневому")),
     ],
-    "images": [("on", _("показывать")), ("grayscale", _("чёрно-белые")), ("off", _("не показывать"))],
+    "images": [
+        ("on", _("показывать")),
+        ("grayscale", _("чёрно-белые")),
+        ("off", _("не показывать")),
+    ],
     "spacing": [("normal", _("обычный")), ("wide", _("увеличенный")), ("wider", _("большой"))],
     "font": [("sans", _("без засечек")), ("serif", _("с засечками"))],
 }
@@ -29,7 +37,14 @@ LABELS = {
     "spacing": _("Межбуквенный интервал"),
     "font": _("Шрифт"),
 }
-DEFAULTS = {"enabled": False, "font_size": "large", "scheme": "black_on_white", "images": "on", "spacing": "normal", "font": "sans"}
+DEFAULTS = {
+    "enabled": False,
+    "font_size": "large",
+    "scheme": "black_on_white",
+    "images": "on",
+    "spacing": "normal",
+    "font": "sans",
+}
 
 
 def clean(raw: Mapping[str, Any] | None) -> dict[str, Any]:

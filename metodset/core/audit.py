@@ -45,7 +45,9 @@ def record(
     )
 
 
-def model_changes(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+def model_changes(
+    instance: models.Model, before: dict[str, Any], fields: list[str]
+) -> dict[str, Any]:
     """The fields whose values differ from `before`, as {field: [old, new]} for the log."""
     diff: dict[str, Any] = {}
     for name in fields:

@@ -20,7 +20,7 @@ def accessibility_preferences(request: HttpRequest) -> dict[str, Any]:
         "a11y": prefs,
         "a11y_classes": accessibility.html_classes(prefs),
         "a11y_options": [
-            (key, accessibility.LABELS[key], choices) for key, choices in accessibility.OPTIONS.items()
+            (key, accessibility.LABELS[key], choices)
+            for key, choices in accessibility.OPTIONS.items()
         ],
     }
-

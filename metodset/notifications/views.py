@@ -19,7 +19,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page_obj": page, "only_unread": request.GET.get("unread") == "1"})
+    return render(
+        request,
+        "notifications/list.html",
+        {"page_obj": page, "only_unread": request.GET.get("unread") == "1"},
+    )
 
 
 @login_required
@@ -29,7 +33,9 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.mark_read(actor=request.user, notification_ids=[notification.pk])
     target = notification.url
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return redirect(target)
     return redirect("notifications:list")
 
@@ -49,7 +55,9 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.set_email_choices(
             actor=request.user,
-            choices={kind.code: request.POST.get(f"email_{kind.code}") == "1" for kind, _on in choices},
+            choices={
+                kind.code: request.POST.get(f"email_{kind.code}") == "1" for kind, _on in choices
+            },
         )
         messages.success(request, _("Настройки уведомлений сохранены."))
         return redirect("notifications:settings")

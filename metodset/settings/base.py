@@ -105,11 +105,13 @@ TEMPLATES = [
 # "database is locked" when a read transaction later tries to write.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES: dict[str, dict[str, Any]] = {
-    "default": dict(dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'metodset.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    ))
+    "default": dict(
+        dj_database_url.parse(
+            os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'metodset.sqlite3'}"),
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -230,7 +232,10 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # --- Cache: shared between the web process and the task worker (import progress) --------
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
         if os.environ.get("REDIS_URL")
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -276,4 +281,3 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
-

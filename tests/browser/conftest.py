@@ -56,14 +56,18 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield instance
         instance.close()
 
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="ru-RU", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="ru-RU", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab
@@ -105,7 +109,9 @@ class Mailbox:
                     if to in str(message["To"]):
                         return message
             time.sleep(0.2)
-        raise AssertionError(f"No letter to {to} within {timeout} s; got {[m['To'] for m in self.messages]}")
+        raise AssertionError(
+            f"No letter to {to} within {timeout} s; got {[m['To'] for m in self.messages]}"
+        )
 
     @staticmethod
     def body(message: EmailMessage) -> str:

@@ -10,7 +10,14 @@ from tests.browser.conftest import log_in, serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/register/", "/organizations/", "/teachers/", "/accounts/password/reset/"]
+PUBLIC_PAGES = [
+    "/",
+    "/accounts/login/",
+    "/accounts/register/",
+    "/organizations/",
+    "/teachers/",
+    "/accounts/password/reset/",
+]
 
 
 def test_public_pages_pass_axe(page: Any, teacher: User, world: Any) -> None:
@@ -19,11 +26,24 @@ def test_public_pages_pass_axe(page: Any, teacher: User, world: Any) -> None:
         assert serious_violations(page) == [], path
 
 
-def test_management_pages_pass_axe(page: Any, methodist: User, teacher: User, world: Any, password: str) -> None:
+def test_management_pages_pass_axe(
+    page: Any, methodist: User, teacher: User, world: Any, password: str
+) -> None:
     log_in(page, methodist.email, password)
-    for path in ["/manage/people/", "/manage/people/new/", f"/manage/people/{teacher.pk}/", "/manage/organizations/",
-                 f"/manage/organizations/{world.school.pk}/", "/manage/registrations/", "/manage/audit/", "/manage/import/",
-                 "/profile/", "/notifications/", "/notifications/settings/", "/profile/tokens/"]:
+    for path in [
+        "/manage/people/",
+        "/manage/people/new/",
+        f"/manage/people/{teacher.pk}/",
+        "/manage/organizations/",
+        f"/manage/organizations/{world.school.pk}/",
+        "/manage/registrations/",
+        "/manage/audit/",
+        "/manage/import/",
+        "/profile/",
+        "/notifications/",
+        "/notifications/settings/",
+        "/profile/tokens/",
+    ]:
         page.goto(path)
         assert serious_violations(page) == [], path
 
@@ -42,7 +62,9 @@ def test_visually_impaired_version_passes_axe(page: Any, world: Any, scheme: str
 
 
 def test_phone_width_menu_works(browser: Any, live_server: Any, world: Any) -> None:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="ru-RU")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="ru-RU"
+    )
     phone = context.new_page()
     phone.goto("/")
     menu = phone.get_by_role("navigation", name="Главное меню")

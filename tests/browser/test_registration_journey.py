@@ -10,12 +10,16 @@ from tests.browser.conftest import Mailbox, log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_self_registration_is_confirmed_by_the_head(page: Any, new_page: Any, site: Mailbox, school_admin: User, world: Any, password: str) -> None:
+def test_self_registration_is_confirmed_by_the_head(
+    page: Any, new_page: Any, site: Mailbox, school_admin: User, world: Any, password: str
+) -> None:
     page.goto("/accounts/register/")
     page.get_by_label("Фамилия").fill("Самостоятельная")
     page.locator("#id_first_name").fill("Дарья")
     page.get_by_label("E-mail").fill("darya@school1.test")
-    page.get_by_label("Организация, где вы работаете").select_option(label="МБОУ СОШ №1 (Тестовый район)")
+    page.get_by_label("Организация, где вы работаете").select_option(
+        label="МБОУ СОШ №1 (Тестовый район)"
+    )
     page.locator("#id_password1").fill("Darya-pass-2026")
     page.get_by_label("Пароль ещё раз").fill("Darya-pass-2026")
     page.get_by_label("Я согласен(на)").check()

@@ -54,7 +54,9 @@ class OrganizationFactory(DjangoModelFactory[Organization]):
     region = factory.LazyAttribute(lambda o: o.district.region)
     kind = factory.SubFactory(OrganizationKindFactory)
     short_name = factory.Sequence(lambda n: f"МБОУ СОШ №{n + 1}")
-    name = factory.LazyAttribute(lambda o: f"Муниципальное бюджетное общеобразовательное учреждение «{o.short_name}»")
+    name = factory.LazyAttribute(
+        lambda o: f"Муниципальное бюджетное общеобразовательное учреждение «{o.short_name}»"
+    )
 
 
 class EducationDepartmentFactory(OrganizationFactory):

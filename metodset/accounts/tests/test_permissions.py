@@ -32,7 +32,9 @@ def everyone(request: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("viewer", PERSONAS)
-def test_person_visibility_matches_the_rules_and_the_queryset(everyone: dict[str, Any], viewer: str) -> None:
+def test_person_visibility_matches_the_rules_and_the_queryset(
+    everyone: dict[str, Any], viewer: str
+) -> None:
     """can_view_person and people_visible_to agree, and students are never public."""
     user = everyone[viewer]
     visible_ids = set(permissions.people_visible_to(user).values_list("pk", flat=True))
@@ -44,7 +46,9 @@ def test_person_visibility_matches_the_rules_and_the_queryset(everyone: dict[str
 
 
 @pytest.mark.parametrize("actor", PERSONAS)
-def test_account_management_matches_the_rules_and_the_queryset(everyone: dict[str, Any], actor: str) -> None:
+def test_account_management_matches_the_rules_and_the_queryset(
+    everyone: dict[str, Any], actor: str
+) -> None:
     user = everyone[actor]
     managed_ids = set(permissions.accounts_managed_by(user).values_list("pk", flat=True))
     for name in PEOPLE:
@@ -55,7 +59,9 @@ def test_account_management_matches_the_rules_and_the_queryset(everyone: dict[st
 
 
 @pytest.mark.parametrize("viewer", PERSONAS)
-def test_personal_data_is_for_own_school_and_district(everyone: dict[str, Any], viewer: str) -> None:
+def test_personal_data_is_for_own_school_and_district(
+    everyone: dict[str, Any], viewer: str
+) -> None:
     user = everyone[viewer]
     student = everyone["student"]
     expected = viewer in {"student", "teacher", "school_admin", "methodist"}
@@ -63,7 +69,9 @@ def test_personal_data_is_for_own_school_and_district(everyone: dict[str, Any], 
 
 
 @pytest.mark.parametrize("viewer", PERSONAS)
-def test_organizations_are_public_while_active(everyone: dict[str, Any], world: Any, viewer: str) -> None:
+def test_organizations_are_public_while_active(
+    everyone: dict[str, Any], world: Any, viewer: str
+) -> None:
     user = everyone[viewer]
     world.other_school.is_active = False
     world.other_school.save()

@@ -20,7 +20,12 @@ PAGES: list[tuple[str, str, set[str], int]] = [
     ("organization", "/organizations/{school}/", ALL, 0),
     ("teachers", "/teachers/", ALL, 0),
     ("teacher page", "/people/{teacher}/", ALL, 0),
-    ("student page", "/people/{student}/", {"student", "parent", "teacher", "school_admin", "methodist"}, 404),
+    (
+        "student page",
+        "/people/{student}/",
+        {"student", "parent", "teacher", "school_admin", "methodist"},
+        404,
+    ),
     ("profile", "/profile/", SIGNED_IN, 302),
     ("notifications", "/notifications/", SIGNED_IN, 302),
     ("manage people", "/manage/people/", MANAGERS, 403),
@@ -42,8 +47,18 @@ def everyone(request: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(("name", "template", "allowed", "denied"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_access(everyone: dict[str, Any], world: Any, persona: str, name: str, template: str, allowed: set[str], denied: int) -> None:
+@pytest.mark.parametrize(
+    ("name", "template", "allowed", "denied"), PAGES, ids=[p[0] for p in PAGES]
+)
+def test_page_access(
+    everyone: dict[str, Any],
+    world: Any,
+    persona: str,
+    name: str,
+    template: str,
+    allowed: set[str],
+    denied: int,
+) -> None:
     client = Client()
     user = everyone[persona]
     if persona != "guest":
@@ -65,7 +80,9 @@ def test_page_access(everyone: dict[str, Any], world: Any, persona: str, name: s
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_student_name_never_leaks_into_public_pages(everyone: dict[str, Any], world: Any, persona: str) -> None:
+def test_student_name_never_leaks_into_public_pages(
+    everyone: dict[str, Any], world: Any, persona: str
+) -> None:
     client = Client()
     if persona != "guest":
         client.force_login(everyone[persona], backend="metodset.accounts.backends.EmailBackend")

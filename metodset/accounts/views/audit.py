@@ -21,7 +21,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     for word in text.split():
         qs = qs.filter(
-            Q(target_repr__icontains=word) | Q(comment__icontains=word) | Q(actor__last_name__icontains=word)
+            Q(target_repr__icontains=word)
+            | Q(comment__icontains=word)
+            | Q(actor__last_name__icontains=word)
         )
     if action:
         qs = qs.filter(action__startswith=action)

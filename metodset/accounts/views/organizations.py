@@ -20,17 +20,23 @@ PER_PAGE = 50
 
 def home(request: HttpRequest) -> HttpResponse:
     stats = {
-        "organizations": Organization.objects.active().filter(kind__is_education_authority=False).count(),
+        "organizations": Organization.objects.active()
+        .filter(kind__is_education_authority=False)
+        .count(),
         "teachers": User.objects.filter(
             is_active=True, memberships__role=Role.TEACHER, memberships__status="active"
-        ).distinct().count(),
+        )
+        .distinct()
+        .count(),
     }
     return render(request, "accounts/home.html", {"stats": stats})
 
 
 def get_organization_for(user: object, pk: int) -> Organization:
     """404 both for a missing organization and one the user may not see."""
-    organization = get_object_or_404(Organization.objects.select_related("district", "kind", "region"), pk=pk)
+    organization = get_object_or_404(
+        Organization.objects.select_related("district", "kind", "region"), pk=pk
+    )
     if not permissions.can_view_organization(user, organization):
         raise Http404
     return organization
@@ -42,12 +48,16 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     district = request.GET.get("district", "")
     kind = request.GET.get("kind", "")
     for word in text.split():
-        qs = qs.filter(Q(short_name__icontains=word) | Q(name__icontains=word) | Q(address__icontains=word))
+        qs = qs.filter(
+            Q(short_name__icontains=word) | Q(name__icontains=word) | Q(address__icontains=word)
+        )
     if district.isdigit():
         qs = qs.filter(district_id=int(district))
     if kind:
         qs = qs.filter(kind__code=kind)
-    qs = selectors.organizations_with_counts(qs).order_by("district__name", "kind__ordering", "short_name")
+    qs = selectors.organizations_with_counts(qs).order_by(
+        "district__name", "kind__ordering", "short_name"
+    )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -66,7 +76,10 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_organization_for(request.user, pk)
     staff = selectors.staff_of(organization)
-    show_students = permissions.can_manage_staff_of(request.user, organization) or pk in permissions.roles_of(request.user).teacher_org_ids
+    show_students = (
+        permissions.can_manage_staff_of(request.user, organization)
+        or pk in permissions.roles_of(request.user).teacher_org_ids
+    )
     context = {
         "organization": organization,
         "staff": staff,
@@ -91,9 +104,15 @@ def manage_organizations(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(is_active=True)
     elif status == "inactive":
         qs = qs.filter(is_active=False)
-    qs = selectors.organizations_with_counts(qs).order_by("district__name", "kind__ordering", "short_name")
+    qs = selectors.organizations_with_counts(qs).order_by(
+        "district__name", "kind__ordering", "short_name"
+    )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/manage_organizations.html", {"page_obj": page, "q": text, "status": status})
+    return render(
+        request,
+        "accounts/manage_organizations.html",
+        {"page_obj": page, "q": text, "status": status},
+    )
 
 
 def _district_choice(request: HttpRequest) -> District | None:
@@ -129,12 +148,19 @@ def organization_create(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Организация «%(name)s» создана.") % {"name": organization.short_name})
+                messages.success(
+                    request,
+                    _("Организация «%(name)s» создана.") % {"name": organization.short_name},
+                )
                 return redirect(organization.get_absolute_url())
     return render(
         request,
         "accounts/organization_form.html",
-        {"form": form, "districts": districts if districts.count() > 1 else None, "title": _("Новая организация")},
+        {
+            "form": form,
+            "districts": districts if districts.count() > 1 else None,
+            "title": _("Новая организация"),
+        },
     )
 
 
@@ -147,9 +173,11 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organization(actor=request.user, organization=organization, **{
-                name: form.cleaned_data[name] for name in services.ORGANIZATION_FIELDS
-            })
+            services.update_organization(
+                actor=request.user,
+                organization=organization,
+                **{name: form.cleaned_data[name] for name in services.ORGANIZATION_FIELDS},
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -158,7 +186,12 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/organization_form.html",
-        {"form": form, "organization": organization, "reason_form": ReasonForm(), "title": organization.short_name},
+        {
+            "form": form,
+            "organization": organization,
+            "reason_form": ReasonForm(),
+            "title": organization.short_name,
+        },
     )
 
 
@@ -171,10 +204,15 @@ def organization_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     activate = request.POST.get("active") == "1"
     try:
         services.set_organization_active(
-            actor=request.user, organization=organization, is_active=activate, reason=request.POST.get("reason", "")
+            actor=request.user,
+            organization=organization,
+            is_active=activate,
+            reason=request.POST.get("reason", ""),
         )
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Организация снова действует.") if activate else _("Организация отключена."))
+        messages.success(
+            request, _("Организация снова действует.") if activate else _("Организация отключена.")
+        )
     return redirect("accounts:organization_edit", pk=pk)

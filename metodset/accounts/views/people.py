@@ -49,7 +49,9 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     organization_id = _int(request.GET.get("organization"))
     subject_id = _int(request.GET.get("subject"))
-    qs = selectors.public_teachers(text=text, organization_id=organization_id, subject_id=subject_id)
+    qs = selectors.public_teachers(
+        text=text, organization_id=organization_id, subject_id=subject_id
+    )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -59,7 +61,9 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
             "q": text,
             "organization_id": organization_id,
             "subject_id": subject_id,
-            "organizations": Organization.objects.active().filter(kind__is_education_authority=False).order_by("short_name"),
+            "organizations": Organization.objects.active()
+            .filter(kind__is_education_authority=False)
+            .order_by("short_name"),
             "subjects": Subject.objects.all(),
         },
     )
@@ -76,8 +80,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": memberships,
         "show_personal": personal,
         "can_manage": permissions.can_manage_account(request.user, person),
-        "children": ParentLink.objects.filter(parent=person).select_related("child") if personal else None,
-        "parents": ParentLink.objects.filter(child=person).select_related("parent") if personal else None,
+        "children": ParentLink.objects.filter(parent=person).select_related("child")
+        if personal
+        else None,
+        "parents": ParentLink.objects.filter(child=person).select_related("parent")
+        if personal
+        else None,
     }
     return render(request, "accounts/person_detail.html", context)
 
@@ -111,7 +119,9 @@ def manage_people(request: HttpRequest) -> HttpResponse:
             "organization_id": organization_id,
             "role": role,
             "active": active,
-            "organizations": permissions.organizations_staffed_by(request.user).order_by("short_name"),
+            "organizations": permissions.organizations_staffed_by(request.user).order_by(
+                "short_name"
+            ),
             "roles": Role.choices,
         },
     )
@@ -145,7 +155,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             if data["send_invitation"]:
-                messages.success(request, _("Учётная запись создана, приглашение отправлено на %(email)s.") % {"email": person.email})
+                messages.success(
+                    request,
+                    _("Учётная запись создана, приглашение отправлено на %(email)s.")
+                    % {"email": person.email},
+                )
             else:
                 messages.success(request, _("Учётная запись создана."))
             return redirect("accounts:person_edit", pk=person.pk)
@@ -179,7 +193,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "form": form,
-        "memberships": Membership.objects.filter(user=person).select_related("organization", "decided_by").order_by("status", "organization__short_name"),
+        "memberships": Membership.objects.filter(user=person)
+        .select_related("organization", "decided_by")
+        .order_by("status", "organization__short_name"),
         "membership_form": MembershipForm(organizations=organizations),
         "parent_form": ParentLinkForm(),
         "reason_form": ReasonForm(),
@@ -196,11 +212,18 @@ def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_managed_person(request.user, pk)
     activate = request.POST.get("active") == "1"
     try:
-        services.set_account_active(actor=request.user, person=person, is_active=activate, reason=request.POST.get("reason", ""))
+        services.set_account_active(
+            actor=request.user,
+            person=person,
+            is_active=activate,
+            reason=request.POST.get("reason", ""),
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Учётная запись включена.") if activate else _("Учётная запись отключена."))
+        messages.success(
+            request, _("Учётная запись включена.") if activate else _("Учётная запись отключена.")
+        )
     return redirect("accounts:person_edit", pk=pk)
 
 
@@ -236,7 +259,9 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organization", "user"), pk=pk)
     get_managed_person(request.user, membership.user_id)
     try:
-        services.end_membership(actor=request.user, membership=membership, reason=request.POST.get("reason", ""))
+        services.end_membership(
+            actor=request.user, membership=membership, reason=request.POST.get("reason", "")
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -259,8 +284,17 @@ def parent_link(request: HttpRequest, pk: int) -> HttpResponse:
             parent = User.objects.filter(email__iexact=data["parent_email"]).first()
             if parent is None:
                 if not data["last_name"] or not data["first_name"]:
-                    raise DomainError(_("Родителя с таким e-mail ещё нет: укажите его фамилию и имя, чтобы создать учётную запись."))
-                school = Membership.objects.active().filter(user=child, role=Role.STUDENT).select_related("organization").first()
+                    raise DomainError(
+                        _(
+                            "Родителя с таким e-mail ещё нет: укажите его фамилию и имя, чтобы создать учётную запись."
+                        )
+                    )
+                school = (
+                    Membership.objects.active()
+                    .filter(user=child, role=Role.STUDENT)
+                    .select_related("organization")
+                    .first()
+                )
                 if school is None:
                     raise DomainError(_("Родителя связывают только с обучающимся."))
                 parent = services.create_account(
@@ -276,7 +310,9 @@ def parent_link(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Родитель %(name)s связан с обучающимся.") % {"name": parent.full_name})
+        messages.success(
+            request, _("Родитель %(name)s связан с обучающимся.") % {"name": parent.full_name}
+        )
     return redirect("accounts:person_edit", pk=pk)
 
 
@@ -289,5 +325,7 @@ def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Приглашение отправлено на %(email)s.") % {"email": person.email})
+        messages.success(
+            request, _("Приглашение отправлено на %(email)s.") % {"email": person.email}
+        )
     return redirect("accounts:person_edit", pk=pk)

@@ -59,7 +59,9 @@ def registration_list(request: HttpRequest) -> HttpResponse:
     if not permissions.organizations_staffed_by(request.user).exists():
         raise PermissionDenied
     pending = selectors.pending_registrations_for(request.user).prefetch_related("user__subjects")
-    return render(request, "accounts/registrations.html", {"pending": pending, "reason_form": ReasonForm()})
+    return render(
+        request, "accounts/registrations.html", {"pending": pending, "reason_form": ReasonForm()}
+    )
 
 
 @login_required
@@ -71,7 +73,9 @@ def registration_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Регистрация %(name)s подтверждена.") % {"name": membership.user.full_name})
+        messages.success(
+            request, _("Регистрация %(name)s подтверждена.") % {"name": membership.user.full_name}
+        )
     return redirect("accounts:registrations")
 
 
@@ -80,9 +84,13 @@ def registration_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _pending_for(request.user, pk)
     try:
-        services.reject_registration(actor=request.user, membership=membership, reason=request.POST.get("reason", ""))
+        services.reject_registration(
+            actor=request.user, membership=membership, reason=request.POST.get("reason", "")
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Регистрация %(name)s отклонена.") % {"name": membership.user.full_name})
+        messages.success(
+            request, _("Регистрация %(name)s отклонена.") % {"name": membership.user.full_name}
+        )
     return redirect("accounts:registrations")

@@ -12,14 +12,29 @@ pytestmark = pytest.mark.django_db
 
 
 def test_clean_keeps_only_known_values() -> None:
-    prefs = accessibility.clean({"enabled": "1", "font_size": "xlarge", "scheme": "<script>", "images": "off"})
-    assert prefs == {**accessibility.DEFAULTS, "enabled": True, "font_size": "xlarge", "images": "off"}
+    prefs = accessibility.clean(
+        {"enabled": "1", "font_size": "xlarge", "scheme": "<script>", "images": "off"}
+    )
+    assert prefs == {
+        **accessibility.DEFAULTS,
+        "enabled": True,
+        "font_size": "xlarge",
+        "images": "off",
+    }
     assert accessibility.from_cookie(accessibility.to_cookie(prefs)) == prefs
     assert accessibility.from_cookie("garbage|||") == {**accessibility.DEFAULTS}
 
 
 def test_guest_switches_it_on_and_the_page_changes(client: Client, world: Any) -> None:
-    response = client.post("/accessibility/", {"action": "on", "font_size": "xlarge", "scheme": "white_on_black", "next": "/organizations/"})
+    response = client.post(
+        "/accessibility/",
+        {
+            "action": "on",
+            "font_size": "xlarge",
+            "scheme": "white_on_black",
+            "next": "/organizations/",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == "/organizations/"
     page = client.get("/organizations/").content.decode()

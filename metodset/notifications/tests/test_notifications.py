@@ -12,9 +12,18 @@ from metodset.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_notify_skips_the_actor_and_emails_by_default(teacher: User, colleague: User, django_capture_on_commit_callbacks: Any) -> None:
+def test_notify_skips_the_actor_and_emails_by_default(
+    teacher: User, colleague: User, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        rows = services.notify(recipients=[teacher, colleague], kind="system", title="Новость", body="Текст", url="/organizations/", actor=colleague)
+        rows = services.notify(
+            recipients=[teacher, colleague],
+            kind="system",
+            title="Новость",
+            body="Текст",
+            url="/organizations/",
+            actor=colleague,
+        )
     assert [n.recipient_id for n in rows] == [teacher.pk]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Новость"
@@ -22,7 +31,9 @@ def test_notify_skips_the_actor_and_emails_by_default(teacher: User, colleague: 
     assert Notification.objects.get().emailed_at is not None
 
 
-def test_email_preference_is_honoured(teacher: User, django_capture_on_commit_callbacks: Any) -> None:
+def test_email_preference_is_honoured(
+    teacher: User, django_capture_on_commit_callbacks: Any
+) -> None:
     services.set_email_choices(actor=teacher, choices={"system": False})
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(recipients=[teacher], kind="system", title="Тихо")
