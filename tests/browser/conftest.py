@@ -1,6 +1,10 @@
 """Browser tests: real Chromium through Playwright, a live server with the database task
 worker in a thread, and a real SMTP server (aiosmtpd) that receives the site's letters.
 
+Modules mark themselves django_db(transaction=True, serialized_rollback=True): the live
+server needs committed rows, and the rollback restores the reference rows (subjects, kinds
+of organizations) that the data migrations made and a flush would delete.
+
 Chromium is Debian's (/usr/bin/chromium); `playwright install` cannot download here. When
 METODSET_REQUIRE_ALL=1 (CI) a missing browser is an error; otherwise the tests are skipped
 with the reason.

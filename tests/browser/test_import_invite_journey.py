@@ -11,7 +11,7 @@ import pytest
 from metodset.accounts.models import ImportBatch, Membership, User
 from tests.browser.conftest import Mailbox, log_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 HEADER = "Фамилия;Имя;Отчество;E-mail;Организация;Роль;Должность;Предметы;Класс"
 GOOD = [
@@ -40,7 +40,7 @@ def test_methodist_imports_and_the_invited_teacher_starts_working(
     errors = page.get_by_role("table").filter(has=page.get_by_text("Что не так"))
     errors.wait_for()
     row = errors.locator("tbody tr")
-    assert row.count() == 1
+    assert row.count() == 1, errors.inner_text()
     assert row.locator("td").first.inner_text() == "3"
     assert "имя" in row.locator("td").nth(1).inner_text().lower()
     assert page.get_by_role("button", name="Импортировать").count() == 0
