@@ -1,15 +1,19 @@
 """Browser tests: real Chromium through Playwright, a live server with the database task
 worker in a thread, and a real SMTP server (aiosmtpd) that receives the site's letters.
 
-Modules mark themselves django_db(transaction=True, serialized_rollback=True): the live
-server needs committed rows, and the rollback restores the reference rows (subjects, kinds
-of organizations) that the data migrations made and a flush would delete.
+Modules mark themselves django_db(transaction=True): the live server and the worker need
+committed rows. The flush after each such test deletes the reference rows that the data
+migrations made (subjects, kinds of organizations, the methodists' group), so
+`reference_rows` writes them again before each test by running those migrations' code.
+(serialized_rollback cannot do it here: while Playwright's sync API is running, the test
+sees a fresh connection object without the serialized contents.)
 
 Chromium is Debian's (/usr/bin/chromium); `playwright install` cannot download here. When
 METODSET_REQUIRE_ALL=1 (CI) a missing browser is an error; otherwise the tests are skipped
 with the reason.
 """
 
+import importlib
 import os
 import re
 import shutil
@@ -48,6 +52,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def reference_rows(transactional_db: Any) -> None:
+    from django.apps import apps
+
+    for name in ("0002_reference_data", "0003_methodist_group"):
+        importlib.import_module(f"metodset.accounts.migrations.{name}").forwards(apps, None)
 
 
 @pytest.fixture(scope="session")

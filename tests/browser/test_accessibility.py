@@ -8,7 +8,7 @@ import pytest
 from metodset.accounts.models import User
 from tests.browser.conftest import log_in, serious_violations
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC_PAGES = [
     "/",

@@ -11,7 +11,7 @@ import pytest
 from metodset.accounts.models import ImportBatch, Membership, User
 from tests.browser.conftest import Mailbox, log_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 HEADER = "Фамилия;Имя;Отчество;E-mail;Организация;Роль;Должность;Предметы;Класс"
 GOOD = [

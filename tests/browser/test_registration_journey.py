@@ -7,7 +7,7 @@ import pytest
 from metodset.accounts.models import User
 from tests.browser.conftest import Mailbox, log_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_self_registration_is_confirmed_by_the_head(

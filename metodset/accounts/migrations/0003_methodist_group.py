@@ -15,10 +15,12 @@ PERMISSIONS = [
 def forwards(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
+    # Permissions are created after migrations by default; this migration needs them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        saved = getattr(app_config, "models_module", None)
+        app_config.models_module = saved or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = saved
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     group, _created = group_model.objects.get_or_create(name=GROUP)
