@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from metodset.accounts import services
 from metodset.accounts.models import (
     District,
     Membership,
@@ -519,6 +520,11 @@ def build_demo(
         ensure_reference_data()
         delete_demo()
         summary = _Builder(options, progress or (lambda _message: None)).build()
+        methodists = demo_users().filter(
+            memberships__role__in=[Role.DISTRICT_METHODIST, Role.REGION_METHODIST]
+        )
+        for methodist in methodists.distinct():
+            services.sync_admin_access(methodist)
     summary.seconds = time.perf_counter() - started
     summary.logins = demo_logins()
     return summary
@@ -925,4 +931,8 @@ class _Builder:
 
     @staticmethod
     def create(model: type[ModelT], objects: Sequence[ModelT] | Iterable[ModelT]) -> None:
-        model._default_manager.bulk_create(list(objects), batch_size=BATCH_SIZE)
+        rows = list(objects)
+        for row in rows:
+            if isinstance(row, User):
+                row.search_name = row.compute_search_name()  # bulk_create skips save()
+        model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)

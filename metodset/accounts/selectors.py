@@ -90,7 +90,7 @@ def public_teachers(
 
 def organizations_with_counts(qs: QuerySet[Organization]) -> QuerySet[Organization]:
     teachers = Count(
-        "memberships",
+        "memberships__user",
         filter=Q(
             memberships__role__in=[Role.TEACHER, Role.SCHOOL_ADMIN],
             memberships__status=Membership.Status.ACTIVE,
@@ -98,7 +98,7 @@ def organizations_with_counts(qs: QuerySet[Organization]) -> QuerySet[Organizati
         distinct=True,
     )
     students = Count(
-        "memberships",
+        "memberships__user",
         filter=Q(memberships__role=Role.STUDENT, memberships__status=Membership.Status.ACTIVE),
         distinct=True,
     )

@@ -29,13 +29,21 @@ def write_csv(folder: Path, name: str, rows: list[str]) -> Path:
 
 
 def test_methodist_imports_and_the_invited_teacher_starts_working(
-    page: Any, new_page: Any, site: Mailbox, methodist: User, world: Any, password: str, tmp_path: Path
+    page: Any,
+    new_page: Any,
+    site: Mailbox,
+    methodist: User,
+    world: Any,
+    password: str,
+    tmp_path: Path,
 ) -> None:
     log_in(page, methodist.email, password)
 
     # A file with one bad row: the error names its line, and nothing is written.
     page.goto("/manage/import/")
-    page.get_by_label("Файл с учётными записями").set_input_files(write_csv(tmp_path, "staff.csv", [GOOD[0], BAD, GOOD[1]]))
+    page.get_by_label("Файл с учётными записями").set_input_files(
+        write_csv(tmp_path, "staff.csv", [GOOD[0], BAD, GOOD[1]])
+    )
     page.get_by_role("button", name="Загрузить и проверить").click()
     errors = page.get_by_role("table").filter(has=page.get_by_text("Что не так"))
     errors.wait_for()
@@ -44,16 +52,23 @@ def test_methodist_imports_and_the_invited_teacher_starts_working(
     assert row.locator("td").first.inner_text() == "3"
     assert "имя" in row.locator("td").nth(1).inner_text().lower()
     assert page.get_by_role("button", name="Импортировать").count() == 0
-    assert not User.objects.filter(email__in=["olga.sergeeva@school1.test", "ilya.vetrov@gym2.test"]).exists()
+    assert not User.objects.filter(
+        email__in=["olga.sergeeva@school1.test", "ilya.vetrov@gym2.test"]
+    ).exists()
 
     # The fixed file: a preview, then the import in the background.
     page.goto("/manage/import/")
-    page.get_by_label("Файл с учётными записями").set_input_files(write_csv(tmp_path, "staff-fixed.csv", GOOD))
+    page.get_by_label("Файл с учётными записями").set_input_files(
+        write_csv(tmp_path, "staff-fixed.csv", GOOD)
+    )
     page.get_by_role("button", name="Загрузить и проверить").click()
     page.get_by_role("heading", name="Предпросмотр").wait_for()
     assert page.get_by_text("olga.sergeeva@school1.test").is_visible()
     page.get_by_role("button", name="Импортировать").click()
-    page.wait_for_function("() => document.body.innerText.includes('Создано учётных записей') || document.body.innerText.includes('импортирован')", timeout=30_000)
+    page.wait_for_function(
+        "() => document.body.innerText.includes('Создано учётных записей') || document.body.innerText.includes('импортирован')",
+        timeout=30_000,
+    )
     assert ImportBatch.objects.filter(status=ImportBatch.Status.DONE).count() == 1
     olga = User.objects.get(email="olga.sergeeva@school1.test")
     assert Membership.objects.get(user=olga).organization == world.school

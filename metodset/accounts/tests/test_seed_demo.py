@@ -65,7 +65,8 @@ def test_every_demo_login_exists_with_its_role_and_the_password() -> None:
             assert membership.organization.kind.code == kind
         assert user.check_password(demo.DEMO_PASSWORD), key
         validate_password(demo.DEMO_PASSWORD, user)
-        assert not user.is_staff
+        # Only methodists reach the Django admin (reference rows, the journal).
+        assert user.is_staff is (role == Role.DISTRICT_METHODIST), key
     admin = login("admin")
     assert admin.is_superuser
     assert admin.is_staff
@@ -304,3 +305,20 @@ def test_more_districts_than_the_region_has_get_numbered_names() -> None:
     )
     assert demo.demo_districts().count() == 17
     assert District.objects.filter(slug="demo-district-17", name="Муниципальный район №17").exists()
+
+
+def test_demo_people_are_found_by_name_and_methodists_reach_the_admin(db: Any) -> None:
+    from metodset.accounts import permissions, selectors
+    from metodset.accounts.demo import DemoOptions, build_demo
+    from metodset.accounts.models import User as DemoUser
+
+    build_demo(
+        DemoOptions(schools=3, teachers_per_school=3, students_per_school=2, districts=1, seed=5)
+    )
+    teacher = DemoUser.objects.get(email="teacher@demo.metodset.ru")
+    found = selectors.public_teachers(text=teacher.last_name.upper())
+    assert teacher in list(found)
+    methodist = DemoUser.objects.get(email="methodist@demo.metodset.ru")
+    assert methodist.is_staff
+    assert methodist.has_perm("accounts.add_subject")
+    assert permissions.can_manage_account(methodist, teacher)

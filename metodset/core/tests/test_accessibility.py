@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from metodset.accounts.models import User
 from metodset.core import accessibility
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,7 @@ def test_guest_switches_it_on_and_the_page_changes(client: Client, world: Any) -
     assert "a11y-font-size" not in client.get("/").content.decode()
 
 
-def test_it_is_remembered_per_user_across_sessions(teacher: User, login: Any, world: Any) -> None:
+def test_it_is_remembered_per_user_across_sessions(teacher: Any, login: Any, world: Any) -> None:
     client = login(teacher)
     client.post("/accessibility/", {"action": "on", "spacing": "wider", "images": "off"})
     teacher.refresh_from_db()

@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from metodset.accounts.models import User
 from metodset.notifications import services
 from metodset.notifications.models import Notification
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_notify_skips_the_actor_and_emails_by_default(
-    teacher: User, colleague: User, django_capture_on_commit_callbacks: Any
+    teacher: Any, colleague: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         rows = services.notify(
@@ -32,7 +31,7 @@ def test_notify_skips_the_actor_and_emails_by_default(
 
 
 def test_email_preference_is_honoured(
-    teacher: User, django_capture_on_commit_callbacks: Any
+    teacher: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     services.set_email_choices(actor=teacher, choices={"system": False})
     with django_capture_on_commit_callbacks(execute=True):
@@ -41,7 +40,7 @@ def test_email_preference_is_honoured(
     assert Notification.objects.filter(recipient=teacher).count() == 1
 
 
-def test_sending_twice_sends_once(teacher: User) -> None:
+def test_sending_twice_sends_once(teacher: Any) -> None:
     from metodset.notifications.tasks import send_notification_emails
 
     n = Notification.objects.create(recipient=teacher, kind="system", title="Раз")
@@ -50,12 +49,12 @@ def test_sending_twice_sends_once(teacher: User) -> None:
     assert len(mail.outbox) == 1
 
 
-def test_unknown_kind_is_a_programming_error(teacher: User) -> None:
+def test_unknown_kind_is_a_programming_error(teacher: Any) -> None:
     with pytest.raises(LookupError):
         services.notify(recipients=[teacher], kind="nope", title="x")
 
 
-def test_bell_counts_unread_and_list_marks_read(teacher: User, login: Any) -> None:
+def test_bell_counts_unread_and_list_marks_read(teacher: Any, login: Any) -> None:
     client = login(teacher)
     services.notify(recipients=[teacher], kind="system", title="Первое", url="/teachers/")
     services.notify(recipients=[teacher], kind="system", title="Второе")
@@ -72,7 +71,7 @@ def test_bell_counts_unread_and_list_marks_read(teacher: User, login: Any) -> No
     assert "unread-count" not in client.get("/").content.decode()
 
 
-def test_others_notifications_are_not_found(teacher: User, colleague: User, login: Any) -> None:
+def test_others_notifications_are_not_found(teacher: Any, colleague: Any, login: Any) -> None:
     services.notify(recipients=[colleague], kind="system", title="Чужое")
     client = login(teacher)
     other = Notification.objects.get(recipient=colleague)
@@ -81,12 +80,12 @@ def test_others_notifications_are_not_found(teacher: User, colleague: User, logi
     assert Notification.objects.get(pk=other.pk).read_at is None
 
 
-def test_pages_need_login_and_post(client: Any, teacher: User, login: Any) -> None:
+def test_pages_need_login_and_post(client: Any, teacher: Any, login: Any) -> None:
     assert client.get("/notifications/").status_code == 302
     assert login(teacher).get("/notifications/read-all/").status_code == 405
 
 
-def test_settings_page_saves_choices(teacher: User, login: Any) -> None:
+def test_settings_page_saves_choices(teacher: Any, login: Any) -> None:
     client = login(teacher)
     page = client.get("/notifications/settings/").content.decode()
     assert "Новые регистрации педагогов" in page
