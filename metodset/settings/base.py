@@ -247,7 +247,7 @@ CACHES = {
 
 # --- Background tasks --------------------------------------------------------------------
 # The database-backed worker by default (`metodset db_worker`, or in-process under
-# `metodset serve`); TASKS_BACKEND=rq with REDIS_URL for scale.
+# `metodset serve`); TASKS_BACKEND=immediate runs each task inside the request instead.
 TASKS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
