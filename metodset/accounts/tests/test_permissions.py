@@ -102,3 +102,28 @@ def test_superuser_sees_and_manages_everyone(everyone: dict[str, Any]) -> None:
     for name in PEOPLE:
         assert permissions.can_view_person(admin, everyone[name])
         assert permissions.can_manage_account(admin, everyone[name])
+
+
+def test_regional_staff_stand_above_the_districts(
+    world: Any, methodist: User, teacher: User, outsider: User
+) -> None:
+    """A regional methodist manages the organizations and accounts of every district of the
+    region; a district methodist only those of their own district."""
+    from metodset.accounts.models import Organization, OrganizationKind, Role
+    from metodset.accounts.tests.factories import person
+
+    ministry = Organization.objects.create(
+        region=world.district.region,
+        district=None,
+        kind=OrganizationKind.objects.get(code="regional_authority"),
+        short_name="Департамент общего образования",
+        name="Департамент общего образования Томской области",
+    )
+    regional = person(ministry, Role.REGION_METHODIST)
+    for organization in (world.school, world.far_school):
+        assert permissions.can_manage_organization(regional, organization)
+    assert permissions.can_manage_account(regional, teacher)
+    assert permissions.can_manage_account(regional, outsider)
+    assert not permissions.can_manage_account(methodist, regional)
+    assert not permissions.can_manage_organization(methodist, world.far_school)
+    assert set(permissions.districts_managed_by(regional)) == {world.district, world.other_district}
