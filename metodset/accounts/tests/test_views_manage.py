@@ -345,3 +345,24 @@ class TestAudit:
         assert teacher.full_name in page
         assert outsider.full_name not in page
         assert AuditEntry.objects.count() == 2
+
+
+class TestCatalogueQueries:
+    """Public lists make a fixed number of queries, however many rows they show."""
+
+    def test_teachers_and_organizations(
+        self, client: Client, world: Any, django_assert_num_queries: Any
+    ) -> None:
+        from metodset.accounts.tests.factories import OrganizationFactory, person
+
+        for index in range(50):
+            school = (
+                OrganizationFactory(district=world.district) if index % 5 == 0 else world.school
+            )
+            person(school)
+        with django_assert_num_queries(6):
+            assert client.get("/teachers/").status_code == 200
+        with django_assert_num_queries(4):
+            assert client.get("/organizations/").status_code == 200
+        with django_assert_num_queries(3):
+            assert client.get(f"/organizations/{world.school.pk}/").status_code == 200
