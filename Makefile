@@ -4,6 +4,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 PORT ?= 8000
+# Links in letters and the printed logins point at the port actually served.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 VENV := .venv
 BIN := $(VENV)/bin
 # Re-install only when pyproject.toml changed since the last install.
