@@ -218,6 +218,12 @@ class PersonEditForm(StyledForm):
     position = forms.CharField(label=_("Должность"), max_length=200, required=False)
     subjects = SubjectsField(label=_("Предметы"), queryset=Subject.objects.all(), required=False)
 
+    def __init__(self, *args: Any, works: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not works:  # students and parents have no position or subjects
+            del self.fields["position"]
+            del self.fields["subjects"]
+
 
 class MembershipForm(StyledForm):
     organization = OrganizationChoiceField(

@@ -113,7 +113,7 @@ class TestPeople:
         client = login(methodist)
         client.post(
             f"/manage/people/{teacher.pk}/roles/",
-            {"organization": world.department.pk, "role": "expert"},
+            {"role-organization": world.department.pk, "role-role": "expert"},
         )
         membership = Membership.objects.get(user=teacher, role="expert")
         client.post(f"/manage/roles/{membership.pk}/end/", {"reason": "истёк срок"})
@@ -127,7 +127,11 @@ class TestPeople:
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
                 f"/manage/people/{student.pk}/parents/",
-                {"parent_email": "papa@mail.test", "last_name": "Учеников", "first_name": "Андрей"},
+                {
+                    "parent-parent_email": "papa@mail.test",
+                    "parent-last_name": "Учеников",
+                    "parent-first_name": "Андрей",
+                },
             )
         papa = User.objects.get(email="papa@mail.test")
         assert ParentLink.objects.filter(parent=papa, child=student).exists()
@@ -366,3 +370,26 @@ class TestCatalogueQueries:
             assert client.get("/organizations/").status_code == 200
         with django_assert_num_queries(3):
             assert client.get(f"/organizations/{world.school.pk}/").status_code == 200
+
+
+def test_student_form_has_no_position_or_subjects(
+    school_admin: User, student: User, login: Any
+) -> None:
+    client = login(school_admin)
+    page = client.get(f"/manage/people/{student.pk}/").content.decode()
+    assert 'name="subjects"' not in page
+    assert 'name="position"' not in page
+    client.post(
+        f"/manage/people/{student.pk}/",
+        {"last_name": "Ученикова", "first_name": "Мария", "email": student.email},
+    )
+    student.refresh_from_db()
+    assert student.first_name == "Мария"
+
+
+def test_a_teacher_with_two_roles_is_listed_with_the_school_once(
+    client: Client, teacher: User, world: Any
+) -> None:
+    Membership.objects.create(user=teacher, organization=world.school, role="school_admin")
+    page = client.get("/teachers/").content.decode()
+    assert page.count(f'<span class="me-2">{world.school.short_name}</span>') == 1

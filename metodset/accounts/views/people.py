@@ -178,10 +178,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "position": person.position,
         "subjects": list(person.subjects.all()),
     }
-    form = PersonEditForm(request.POST or None, initial=initial)
+    works = (
+        Membership.objects.filter(user=person)
+        .exclude(role__in=[Role.STUDENT, Role.PARENT])
+        .exists()
+    )
+    form = PersonEditForm(request.POST or None, initial=initial, works=works)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        subjects = data.pop("subjects")
+        subjects = data.pop("subjects", None)
         try:
             services.update_account(actor=request.user, person=person, subjects=subjects, **data)
         except DomainError as error:
@@ -196,8 +201,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": Membership.objects.filter(user=person)
         .select_related("organization", "decided_by")
         .order_by("status", "organization__short_name"),
-        "membership_form": MembershipForm(organizations=organizations),
-        "parent_form": ParentLinkForm(),
+        "membership_form": MembershipForm(organizations=organizations, prefix="role"),
+        "parent_form": ParentLinkForm(prefix="parent"),
         "reason_form": ReasonForm(),
         "is_student": Membership.objects.active().filter(user=person, role=Role.STUDENT).exists(),
         "parents": ParentLink.objects.filter(child=person).select_related("parent"),
@@ -232,7 +237,7 @@ def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_managed_person(request.user, pk)
     organizations = permissions.organizations_staffed_by(request.user).filter(is_active=True)
-    form = MembershipForm(request.POST, organizations=organizations)
+    form = MembershipForm(request.POST, organizations=organizations, prefix="role")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -274,7 +279,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 def parent_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Link a parent to a student, creating (and inviting) the parent's account if needed."""
     child = get_managed_person(request.user, pk)
-    form = ParentLinkForm(request.POST)
+    form = ParentLinkForm(request.POST, prefix="parent")
     if not form.is_valid():
         messages.error(request, _("Укажите правильный e-mail родителя."))
         return redirect("accounts:person_edit", pk=pk)
