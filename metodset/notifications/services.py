@@ -28,7 +28,14 @@ def notify(
         Notification(recipient_id=pk, kind=kind, title=title[:300], body=body, url=url)
         for pk in unique
     )
-    to_email = [n.pk for n in rows if wants_email(unique[n.recipient_id], kind)]
+    # One query for everyone's choice of this kind, not one per recipient.
+    chosen = dict(
+        EmailPreference.objects.filter(user__in=list(unique), kind=kind).values_list(
+            "user_id", "send_email"
+        )
+    )
+    default = kinds.get(kind).email_by_default
+    to_email = [n.pk for n in rows if chosen.get(n.recipient_id, default)]
     if to_email:
         from metodset.notifications.tasks import send_notification_emails
 

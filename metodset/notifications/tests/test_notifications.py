@@ -92,3 +92,15 @@ def test_settings_page_saves_choices(teacher: Any, login: Any) -> None:
     client.post("/notifications/settings/", {"email_system": "1"})
     assert services.wants_email(teacher, "system") is True
     assert services.wants_email(teacher, "accounts.registration_pending") is False
+
+
+def test_notifying_many_people_costs_the_same_queries(
+    django_user_model: Any, django_assert_num_queries: Any
+) -> None:
+    people = [
+        django_user_model.objects.create_user(f"p{n}@school.test", last_name="Л", first_name="И")
+        for n in range(30)
+    ]
+    with django_assert_num_queries(2):  # one INSERT of all rows, one read of the preferences
+        services.notify(recipients=people, kind="system", title="Всем")
+    assert Notification.objects.count() == 30
