@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "metodset.core",
     "metodset.notifications",
     "metodset.accounts",
+    "metodset.materials",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The materials library: materials, files, versions, comments, ratings."""

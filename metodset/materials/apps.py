@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaterialsConfig(AppConfig):
+    """Workflows: a teacher creates a material (draft), attaches files checked by content,
+    publishes it; edits keep earlier versions; the author withdraws it; a moderator (the
+    district's methodist, or the school head for their school) hides it with a reason and
+    returns it. Viewing online, comments, ratings, search and near-duplicates build on these."""
+
+    name = "metodset.materials"
+    label = "materials"
+    verbose_name = _("Библиотека материалов")
+
+    def ready(self) -> None:
+        from metodset.materials import services  # noqa: F401  (registers notification kinds)

@@ -1,0 +1,384 @@
+"""The verbs of the library: create, edit (keeping versions), attach and remove files,
+publish, withdraw, hide and return. Each checks its permission and writes the audit."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from metodset.accounts.models import Membership, Organization, Role, Subject, User
+from metodset.core import audit
+from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.materials import permissions
+from metodset.materials.models import Level, Material, MaterialFile, MaterialType, MaterialVersion
+from metodset.notifications import kinds
+from metodset.notifications.services import notify
+
+MATERIAL_HIDDEN = kinds.register("materials.hidden", gettext_lazy("Мой материал скрыт модератором"))
+
+audit.register_actions(
+    {
+        "material.created": gettext_lazy("Материал создан"),
+        "material.updated": gettext_lazy("Материал изменён"),
+        "material.file_added": gettext_lazy("К материалу добавлен файл"),
+        "material.file_removed": gettext_lazy("Из материала убран файл"),
+        "material.published": gettext_lazy("Материал опубликован"),
+        "material.withdrawn": gettext_lazy("Материал снят автором с публикации"),
+        "material.hidden": gettext_lazy("Материал скрыт модератором"),
+        "material.restored": gettext_lazy("Материал возвращён в библиотеку"),
+    }
+)
+
+DESCRIPTION_FIELDS = [
+    "title",
+    "annotation",
+    "type",
+    "subject",
+    "grades",
+    "level",
+    "topic",
+    "keywords",
+    "licence",
+    "video_url",
+    "visibility",
+]
+
+
+def _deny() -> PermissionDeniedError:
+    return PermissionDeniedError(_("У вас нет прав на это действие."))
+
+
+def _clean_grades(grades: Iterable[int]) -> list[int]:
+    cleaned = sorted({int(grade) for grade in grades})
+    if any(grade < 1 or grade > 11 for grade in cleaned):
+        raise DomainError(_("Классы указывают числами от 1 до 11."))
+    return cleaned
+
+
+def author_organization(actor: User) -> Organization:
+    """Where the author works now: a school first, then the department or the region."""
+    memberships = (
+        Membership.objects.active()
+        .filter(
+            user=actor,
+            role__in=[
+                Role.TEACHER,
+                Role.SCHOOL_ADMIN,
+                Role.DISTRICT_METHODIST,
+                Role.EXPERT,
+                Role.REGION_METHODIST,
+            ],
+        )
+        .select_related("organization")
+        .order_by("organization__kind__is_education_authority", "created_at")
+    )
+    membership = memberships.first()
+    if membership is None:
+        raise DomainError(_("Публиковать материалы могут педагоги и методисты организаций сети."))
+    return membership.organization
+
+
+def create_material(
+    *,
+    actor: User,
+    title: str,
+    annotation: str,
+    type: MaterialType,
+    level: str,
+    subject: Subject | None = None,
+    grades: Iterable[int] = (),
+    topic: str = "",
+    keywords: str = "",
+    licence: str = "cc-by",
+    visibility: str = Material.Visibility.PUBLIC,
+    video_url: str = "",
+    coauthors: Iterable[User] = (),
+) -> Material:
+    """A new material, as a draft of its author."""
+    if not permissions.can_create_material(actor):
+        raise _deny()
+    if level not in Level.values:
+        raise DomainError(_("Выберите уровень образования."))
+    if not title.strip() or not annotation.strip():
+        raise DomainError(_("У материала должны быть название и аннотация."))
+    coauthor_list = [person for person in coauthors if person.pk != actor.pk]
+    with transaction.atomic():
+        material = Material.objects.create(
+            title=title.strip(),
+            annotation=annotation.strip(),
+            type=type,
+            level=level,
+            subject=subject,
+            grades=_clean_grades(grades),
+            topic=topic.strip(),
+            keywords=keywords.strip(),
+            licence=licence,
+            visibility=visibility,
+            video_url=video_url.strip(),
+            author=actor,
+            organization=author_organization(actor),
+        )
+        material.coauthors.set(coauthor_list)
+        audit.record(
+            actor=actor,
+            action="material.created",
+            target=material,
+            to_state=Material.Status.DRAFT,
+            district_id=material.organization.district_id,
+        )
+    return material
+
+
+def describe(material: Material) -> dict[str, Any]:
+    """The description as plain values, for a version snapshot."""
+    return {
+        "title": material.title,
+        "annotation": material.annotation,
+        "type": material.type.name,
+        "subject": material.subject.name if material.subject else "",
+        "grades": list(material.grades),
+        "level": material.level,
+        "topic": material.topic,
+        "keywords": material.keywords,
+        "licence": material.licence,
+        "video_url": material.video_url,
+        "visibility": material.visibility,
+        "files": list(
+            material.files.filter(last_version__isnull=True).values_list("original_name", flat=True)
+        ),
+    }
+
+
+def _new_version(*, actor: User, material: Material, comment: str) -> None:
+    """Before a published material changes, keep what it was; a draft changes in place."""
+    if material.published_at is None:
+        return
+    MaterialVersion.objects.create(
+        material=material,
+        number=material.version,
+        snapshot=describe(material),
+        created_by=actor,
+        comment=comment,
+    )
+    material.version += 1
+    material.save(update_fields=["version", "updated_at"])
+
+
+def update_material(
+    *,
+    actor: User,
+    material: Material,
+    comment: str = "",
+    coauthors: Iterable[User] | None = None,
+    **fields: Any,
+) -> Material:
+    if not permissions.can_edit_material(actor, material):
+        raise _deny()
+    unknown = set(fields) - set(DESCRIPTION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    if "grades" in fields:
+        fields["grades"] = _clean_grades(fields["grades"])
+    if "level" in fields and fields["level"] not in Level.values:
+        raise DomainError(_("Выберите уровень образования."))
+    with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        before = audit.snapshot(material, DESCRIPTION_FIELDS)
+        changed = {name: value for name, value in fields.items() if before[name] != value}
+        if not changed and coauthors is None:
+            return material
+        _new_version(actor=actor, material=material, comment=comment)
+        for name, value in changed.items():
+            setattr(material, name, value)
+        material.save(update_fields=[*changed, "updated_at"])
+        if coauthors is not None:
+            material.coauthors.set(
+                [person for person in coauthors if person.pk != material.author_id]
+            )
+        audit.record(
+            actor=actor,
+            action="material.updated",
+            target=material,
+            changes=audit.model_changes(material, before, list(changed)),
+            comment=comment,
+            district_id=material.organization.district_id,
+        )
+    return material
+
+
+def add_file(
+    *,
+    actor: User,
+    material: Material,
+    stored_name: str,
+    original_name: str,
+    kind: str,
+    mime_type: str,
+    size: int,
+) -> MaterialFile:
+    """Attach a file already checked by content (core.uploads) and saved to storage."""
+    if not permissions.can_edit_material(actor, material):
+        raise _deny()
+    with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        _new_version(
+            actor=actor,
+            material=material,
+            comment=_("Добавлен файл «%(name)s»") % {"name": original_name},
+        )
+        attached = MaterialFile.objects.create(
+            material=material,
+            file=stored_name,
+            original_name=original_name,
+            kind=kind,
+            mime_type=mime_type,
+            size=size,
+            uploaded_by=actor,
+            first_version=material.version,
+        )
+        audit.record(
+            actor=actor,
+            action="material.file_added",
+            target=material,
+            comment=original_name,
+            district_id=material.organization.district_id,
+        )
+    return attached
+
+
+def remove_file(*, actor: User, material_file: MaterialFile) -> MaterialFile:
+    """A removed file stays with the versions that had it."""
+    material = material_file.material
+    if not permissions.can_edit_material(actor, material):
+        raise _deny()
+    if not material_file.is_current:
+        raise DomainError(_("Этого файла уже нет в текущей версии материала."))
+    with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        if material.published_at is None:
+            material_file.file.delete(save=False)
+            material_file.delete()
+        else:
+            _new_version(
+                actor=actor,
+                material=material,
+                comment=_("Убран файл «%(name)s»") % {"name": material_file.original_name},
+            )
+            material_file.last_version = material.version - 1
+            material_file.save(update_fields=["last_version"])
+        audit.record(
+            actor=actor,
+            action="material.file_removed",
+            target=material,
+            comment=material_file.original_name,
+            district_id=material.organization.district_id,
+        )
+    return material_file
+
+
+def _move(material: Material, to: str) -> str:
+    if to not in Material.TRANSITIONS[material.status]:
+        raise DomainError(
+            _("Материал в состоянии «%(from)s» нельзя перевести в состояние «%(to)s».")
+            % {"from": material.get_status_display(), "to": Material.Status(to).label}
+        )
+    before = material.status
+    material.status = to
+    return before
+
+
+def publish_material(*, actor: User, material: Material) -> Material:
+    if not permissions.can_publish_material(actor, material):
+        raise _deny()
+    with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        if not material.video_url and not material.files.filter(last_version__isnull=True).exists():
+            raise DomainError(
+                _("Прикрепите хотя бы один файл или ссылку на видео, чтобы опубликовать материал.")
+            )
+        before = _move(material, Material.Status.PUBLISHED)
+        if material.published_at is None:
+            material.published_at = timezone.now()
+        material.save(update_fields=["status", "published_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="material.published",
+            target=material,
+            from_state=before,
+            to_state=material.status,
+            district_id=material.organization.district_id,
+        )
+    return material
+
+
+def withdraw_material(*, actor: User, material: Material) -> Material:
+    """The author takes a published material back to drafts."""
+    if not permissions.can_publish_material(actor, material):
+        raise _deny()
+    with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        if material.status != Material.Status.PUBLISHED:
+            raise DomainError(_("Снять с публикации можно только опубликованный материал."))
+        before = _move(material, Material.Status.DRAFT)
+        material.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="material.withdrawn",
+            target=material,
+            from_state=before,
+            to_state=material.status,
+            district_id=material.organization.district_id,
+        )
+    return material
+
+
+def hide_material(*, actor: User, material: Material, reason: str) -> Material:
+    """Moderation: the material leaves the library; the author sees the reason."""
+    if not permissions.can_moderate_material(actor, material):
+        raise _deny()
+    if not reason.strip():
+        raise DomainError(_("Укажите причину: автор увидит её."))
+    with transaction.atomic():
+        material = Material.objects.select_for_update().select_related("author").get(pk=material.pk)
+        before = _move(material, Material.Status.HIDDEN)
+        material.hidden_reason = reason.strip()
+        material.save(update_fields=["status", "hidden_reason", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="material.hidden",
+            target=material,
+            from_state=before,
+            to_state=material.status,
+            comment=reason.strip(),
+            district_id=material.organization.district_id,
+        )
+        notify(
+            recipients=[material.author, *material.coauthors.all()],
+            kind=MATERIAL_HIDDEN.code,
+            title=_("Материал «%(title)s» скрыт модератором") % {"title": material.title},
+            body=_("Причина: %(reason)s") % {"reason": reason.strip()},
+            actor=actor,
+        )
+    return material
+
+
+def restore_material(*, actor: User, material: Material) -> Material:
+    if not permissions.can_moderate_material(actor, material):
+        raise _deny()
+    with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        before = _move(material, Material.Status.PUBLISHED)
+        material.hidden_reason = ""
+        material.save(update_fields=["status", "hidden_reason", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="material.restored",
+            target=material,
+            from_state=before,
+            to_state=material.status,
+            district_id=material.organization.district_id,
+        )
+    return material
