@@ -1,10 +1,15 @@
 """The verbs of the library: create, edit (keeping versions), attach and remove files,
 publish, withdraw, hide and return. Each checks its permission and writes the audit."""
 
+import uuid
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from metodset.accounts.models import Membership, Organization, Role, Subject, User
 from metodset.core import audit
 from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.core.uploads import inspect_upload
 from metodset.materials import permissions
 from metodset.materials.models import Level, Material, MaterialFile, MaterialType, MaterialVersion
 from metodset.notifications import kinds
@@ -247,6 +253,45 @@ def add_file(
             district_id=material.organization.district_id,
         )
     return attached
+
+
+def attach_upload(*, actor: User, material: Material, upload: UploadedFile[Any]) -> MaterialFile:
+    """Check an uploaded file by its content, store it and attach it; a refused file leaves
+    nothing behind and raises UploadRefused with the reason in Russian."""
+    if not permissions.can_edit_material(actor, material):
+        raise _deny()
+    name = upload.name or "file"
+    kind = inspect_upload(upload, name=name)
+    stored = default_storage.save(material_upload_to_name(material, name), upload)
+    try:
+        return add_file(
+            actor=actor,
+            material=material,
+            stored_name=stored,
+            original_name=name[:255],
+            kind=kind.code,
+            mime_type=kind.mime_type,
+            size=upload.size or 0,
+        )
+    except Exception:
+        default_storage.delete(stored)
+        raise
+
+
+def material_upload_to_name(material: Material, name: str) -> str:
+    suffix = Path(name).suffix.lower()[:10]
+    return f"materials/{timezone.now():%Y/%m}/{material.pk}/{uuid.uuid4().hex}{suffix}"
+
+
+def count_download(material_file: MaterialFile) -> None:
+    """One more download of the material (an UPDATE, so concurrent downloads all count)."""
+    Material.objects.filter(pk=material_file.material_id).update(
+        downloads_count=F("downloads_count") + 1
+    )
+
+
+def count_view(material: Material) -> None:
+    Material.objects.filter(pk=material.pk).update(views_count=F("views_count") + 1)
 
 
 def remove_file(*, actor: User, material_file: MaterialFile) -> MaterialFile:

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC_PAGES = [
     "/",
+    "/materials/",
     "/accounts/login/",
     "/accounts/register/",
     "/organizations/",
@@ -40,6 +41,8 @@ def test_management_pages_pass_axe(
         "/manage/audit/",
         "/manage/import/",
         "/profile/",
+        "/materials/new/",
+        "/materials/mine/",
         "/notifications/",
         "/notifications/settings/",
         "/profile/tokens/",

@@ -1,0 +1,141 @@
+"""The library's pages: publish with files, view, download, edit, moderate."""
+
+import io
+from typing import Any
+
+import docx
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from metodset.accounts.models import User
+from metodset.materials.models import Material, MaterialFile, MaterialType
+from metodset.materials.tests.factories import published
+
+pytestmark = pytest.mark.django_db
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n160\n%%EOF\n"
+)
+
+
+def docx_upload(name: str = "конспект.docx") -> SimpleUploadedFile:
+    document = docx.Document()
+    document.add_paragraph("Конспект урока математики: сложение обыкновенных дробей.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def form_data(**extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "Сложение дробей",
+        "annotation": "Урок для 5 класса с практической работой.",
+        "type": MaterialType.objects.get(code="lesson-plan").pk,
+        "level": "ooo",
+        "grades": ["5"],
+        "licence": "cc-by",
+        "visibility": "public",
+    }
+    data.update(extra)
+    return data
+
+
+def test_teacher_publishes_with_a_docx_and_a_pdf(teacher: User, login: Any) -> None:
+    client = login(teacher)
+    pdf = SimpleUploadedFile(
+        "раздаточный материал.pdf", MINIMAL_PDF, content_type="application/pdf"
+    )
+    response = client.post(
+        "/materials/new/", {**form_data(), "attachments": [docx_upload(), pdf], "publish": "1"}
+    )
+    material = Material.objects.get()
+    assert response["Location"] == f"/materials/{material.pk}/"
+    assert material.status == "published"
+    assert sorted(MaterialFile.objects.values_list("kind", flat=True)) == ["docx", "pdf"]
+    page = Client().get(f"/materials/{material.pk}/").content.decode()
+    assert "конспект.docx" in page
+    assert 'class="pdf-view' in page
+
+
+def test_a_fake_file_is_refused_and_nothing_is_kept(teacher: User, login: Any) -> None:
+    client = login(teacher)
+    fake = SimpleUploadedFile(
+        "план.docx", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/octet-stream"
+    )
+    page = client.post(
+        "/materials/new/", {**form_data(title="Мой план"), "attachments": [docx_upload(), fake]}
+    ).content.decode()
+    assert "план.docx" in page
+    assert 'value="Мой план"' in page
+    assert Material.objects.count() == 0
+    assert MaterialFile.objects.count() == 0
+
+
+def test_students_cannot_publish(student: User, login: Any) -> None:
+    client = login(student)
+    assert client.get("/materials/new/").status_code == 403
+    assert client.post("/materials/new/", form_data()).status_code == 403
+    assert Material.objects.count() == 0
+
+
+def test_network_materials_are_hidden_from_guests(
+    teacher: User, colleague: User, login: Any
+) -> None:
+    material = published(teacher, visibility="network")
+    assert Client().get(f"/materials/{material.pk}/").status_code == 404
+    assert login(colleague).get(f"/materials/{material.pk}/").status_code == 200
+    assert material.title not in Client().get("/materials/").content.decode()
+
+
+def test_download_is_counted_and_viewing_is_not(
+    teacher: User, tmp_path: Any, settings: Any
+) -> None:
+    from django.core.files.storage import default_storage
+
+    material = published(teacher)
+    stored = MaterialFile.objects.get(material=material)
+    default_storage.save(stored.file.name, io.BytesIO(b"%PDF-1.4 test"))
+    client = Client()
+    response = client.get(f"/materials/{material.pk}/files/{stored.pk}/")
+    assert response["Content-Disposition"].startswith("attachment")
+    material.refresh_from_db()
+    assert material.downloads_count == 1
+
+
+def test_edit_and_moderation_through_the_pages(
+    teacher: User, colleague: User, methodist: User, login: Any
+) -> None:
+    material = published(teacher)
+    other = login(colleague)
+    assert other.get(f"/materials/{material.pk}/edit/").status_code == 403
+    assert other.post(f"/materials/{material.pk}/hide/", {"reason": "x"}).status_code == 403
+    client = Client()
+    client.force_login(teacher, backend="metodset.accounts.backends.EmailBackend")
+    client.post(
+        f"/materials/{material.pk}/edit/",
+        {**form_data(title="Новая редакция"), "comment": "исправила опечатки"},
+    )
+    material.refresh_from_db()
+    assert (material.title, material.version) == ("Новая редакция", 2)
+    moderator = Client()
+    moderator.force_login(methodist, backend="metodset.accounts.backends.EmailBackend")
+    moderator.post(
+        f"/materials/{material.pk}/hide/", {"reason": "Чужой материал без ссылки на автора"}
+    )
+    material.refresh_from_db()
+    assert material.status == "hidden"
+    assert Client().get(f"/materials/{material.pk}/").status_code == 404
+    assert "Чужой материал без ссылки на автора" in client.get("/materials/mine/").content.decode()
+    assert client.get(f"/materials/{material.pk}/hide/").status_code == 405
+
+
+def test_catalogue_query_count_does_not_grow(teacher: User, django_assert_num_queries: Any) -> None:
+    for index in range(30):
+        published(teacher, title=f"Материал {index}")
+    with django_assert_num_queries(4):
+        assert Client().get("/materials/").status_code == 200

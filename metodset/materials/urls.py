@@ -1,0 +1,17 @@
+from django.urls import path
+
+from metodset.materials import views
+
+app_name = "materials"
+
+urlpatterns = [
+    path("", views.material_list, name="list"),
+    path("new/", views.material_create, name="create"),
+    path("mine/", views.my_materials, name="mine"),
+    path("<int:pk>/", views.material_detail, name="detail"),
+    path("<int:pk>/edit/", views.material_edit, name="edit"),
+    path("<int:pk>/files/", views.material_files_add, name="files_add"),
+    path("<int:pk>/files/<int:file_pk>/", views.material_file, name="file"),
+    path("<int:pk>/files/<int:file_pk>/remove/", views.material_file_remove, name="file_remove"),
+    path("<int:pk>/<str:action>/", views.material_transition, name="transition"),
+]

@@ -1,0 +1,269 @@
+"""Pages of the library: catalogue, publishing, a material's page, files, my materials."""
+
+from typing import Any, cast
+
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST
+
+from metodset.accounts.models import Subject, User
+from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.core.uploads import format_size
+from metodset.materials import permissions, selectors, services
+from metodset.materials.forms import FilesForm, MaterialForm, ReasonForm
+from metodset.materials.models import Level, Material, MaterialFile, MaterialType
+
+PER_PAGE = 30
+INLINE_KINDS = {"pdf", "jpeg", "png", "gif", "webp", "mp4", "webm"}
+
+
+def get_material_for(user: Any, pk: int) -> Material:
+    """404 both for a missing material and one the user may not see."""
+    material = get_object_or_404(
+        Material.objects.select_related("type", "subject", "author", "organization"), pk=pk
+    )
+    if not permissions.can_view_material(user, material):
+        raise Http404
+    return material
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in person (the views that change things require login)."""
+    return cast(User, request.user)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def material_list(request: HttpRequest) -> HttpResponse:
+    subject_id = _int(request.GET.get("subject"))
+    type_code = request.GET.get("type", "")
+    level = request.GET.get("level", "")
+    qs = selectors.catalogue(
+        request.user,
+        subject_id=subject_id,
+        type_code=type_code,
+        level=level if level in Level.values else "",
+    )
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "subjects": Subject.objects.all(),
+        "types": MaterialType.objects.all(),
+        "levels": Level.choices,
+        "subject_id": subject_id,
+        "type_code": type_code,
+        "level": level,
+        "can_create": permissions.can_create_material(request.user),
+    }
+    return render(request, "materials/material_list.html", context)
+
+
+def _attach(
+    request: HttpRequest, material: Material, files_form: FilesForm
+) -> list[MaterialFile] | None:
+    """Attach every uploaded file; None when any was refused (each reason goes to the form)."""
+    attached: list[MaterialFile] = []
+    refused = False
+    for upload in files_form.cleaned_data.get("attachments") or []:
+        try:
+            attached.append(
+                services.attach_upload(actor=_actor(request), material=material, upload=upload)
+            )
+        except DomainError as error:
+            files_form.add_error("attachments", error.message)
+            refused = True
+    if refused:
+        # The caller rolls the rows back; the stored files go too.
+        for item in attached:
+            item.file.delete(save=False)
+        return None
+    return attached
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def material_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_material(request.user):
+        raise PermissionDenied
+    form = MaterialForm(request.POST or None)
+    files_form = FilesForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and files_form.is_valid():
+        try:
+            with transaction.atomic():
+                material = services.create_material(actor=_actor(request), **form.cleaned_data)
+                if _attach(request, material, files_form) is None:
+                    raise _FileRefusedError
+                if request.POST.get("publish"):
+                    services.publish_material(actor=_actor(request), material=material)
+        except _FileRefusedError:
+            pass
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if material.status == Material.Status.PUBLISHED:
+                messages.success(request, _("Материал опубликован."))
+            else:
+                messages.success(
+                    request, _("Черновик сохранён. Опубликуйте его, когда будет готов.")
+                )
+            return redirect(material.get_absolute_url())
+    return render(
+        request,
+        "materials/material_form.html",
+        {"form": form, "files_form": files_form, "title": _("Новый материал")},
+    )
+
+
+class _FileRefusedError(Exception):
+    """A file was refused: roll back the whole form and show it again with what was typed."""
+
+
+def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    services.count_view(material)
+    files = list(selectors.current_files(material))
+    for item in files:
+        item.size_label = format_size(item.size)  # type: ignore[attr-defined]
+        item.inline = item.kind in INLINE_KINDS  # type: ignore[attr-defined]
+    context = {
+        "material": material,
+        "files": files,
+        "versions": material.versions.select_related("created_by")[:20],
+        "coauthors": list(material.coauthors.all()),
+        "can_edit": permissions.can_edit_material(request.user, material),
+        "can_publish": permissions.can_publish_material(request.user, material),
+        "can_moderate": permissions.can_moderate_material(request.user, material),
+        "files_form": FilesForm(),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "materials/material_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    if not permissions.can_edit_material(request.user, material):
+        raise PermissionDenied
+    initial = {name: getattr(material, name) for name in services.DESCRIPTION_FIELDS}
+    form = MaterialForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_material(
+                actor=_actor(request),
+                material=material,
+                comment=request.POST.get("comment", "")[:300],
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Изменения сохранены."))
+            return redirect(material.get_absolute_url())
+    return render(
+        request,
+        "materials/material_form.html",
+        {"form": form, "material": material, "title": material.title},
+    )
+
+
+@login_required
+@require_POST
+def material_files_add(request: HttpRequest, pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    if not permissions.can_edit_material(request.user, material):
+        raise PermissionDenied
+    files_form = FilesForm(request.POST, request.FILES)
+    if files_form.is_valid() and _attach(request, material, files_form) is not None:
+        messages.success(request, _("Файлы добавлены."))
+    else:
+        for error in files_form.errors.get("attachments", []):
+            messages.error(request, str(error))
+    return redirect(material.get_absolute_url())
+
+
+@login_required
+@require_POST
+def material_file_remove(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    material_file = get_object_or_404(MaterialFile, pk=file_pk, material=material)
+    try:
+        services.remove_file(actor=_actor(request), material_file=material_file)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Файл убран из материала."))
+    return redirect(material.get_absolute_url())
+
+
+@require_POST
+@login_required
+def material_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Publish, withdraw, hide (with a reason) or restore."""
+    material = get_material_for(request.user, pk)
+    verbs = {
+        "publish": lambda: services.publish_material(actor=_actor(request), material=material),
+        "withdraw": lambda: services.withdraw_material(actor=_actor(request), material=material),
+        "hide": lambda: services.hide_material(
+            actor=_actor(request), material=material, reason=request.POST.get("reason", "")
+        ),
+        "restore": lambda: services.restore_material(actor=_actor(request), material=material),
+    }
+    if action not in verbs:
+        raise Http404
+    try:
+        verbs[action]()
+    except DomainError as error:
+        if isinstance(error, PermissionDeniedError):
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    else:
+        done = {
+            "publish": _("Материал опубликован."),
+            "withdraw": _("Материал снят с публикации и снова стал черновиком."),
+            "hide": _("Материал скрыт; автор увидит причину."),
+            "restore": _("Материал возвращён в библиотеку."),
+        }
+        messages.success(request, done[action])
+    return redirect(material.get_absolute_url())
+
+
+@xframe_options_sameorigin
+# The PDF viewer frames this response on our own pages.
+@csp_replace({"frame-ancestors": ["'self'"]})  # type: ignore[arg-type]  # typed for one-argument views
+def material_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A file of a material: downloaded (counted) or, with ?view=1, shown in the page."""
+    material = get_material_for(request.user, pk)
+    material_file = get_object_or_404(MaterialFile, pk=file_pk, material=material)
+    view = request.GET.get("view") == "1" and material_file.kind in INLINE_KINDS
+    if not view:
+        services.count_download(material_file)
+    response = FileResponse(
+        material_file.file.open("rb"),
+        as_attachment=not view,
+        filename=material_file.original_name,
+        content_type=material_file.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def my_materials(request: HttpRequest) -> HttpResponse:
+    materials = selectors.materials_of_author(request.user)
+    page = Paginator(materials, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "materials/my_materials.html",
+        {"page_obj": page, "can_create": permissions.can_create_material(request.user)},
+    )
