@@ -237,3 +237,49 @@ class MaterialVersion(models.Model):
         if self.pk is not None:
             raise ValueError("Versions are immutable.")
         super().save(*args, **kwargs)
+
+
+class Comment(models.Model):
+    """A comment or a reply (one level of threads is shown as a tree of any depth)."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    text = models.TextField(
+        _("текст"), max_length=10000, help_text=_("Можно использовать Markdown.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    is_removed = models.BooleanField(_("удалён"), default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("комментарий")
+        verbose_name_plural = _("комментарии")
+        indexes = [models.Index(fields=["material", "created_at"], name="comment_material")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Rating(models.Model):
+    """One person's mark of a material, 1–5; changing it replaces the earlier one."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    value = models.PositiveSmallIntegerField(_("оценка"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("оценка")
+        verbose_name_plural = _("оценки")
+        constraints = [
+            models.UniqueConstraint(fields=["material", "user"], name="rating_once_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1, value__lte=5), name="rating_from_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_id}: {self.value}"

@@ -71,3 +71,27 @@ def can_edit_material(user: Any, material: Material) -> bool:
 
 def can_publish_material(user: Any, material: Material) -> bool:
     return getattr(user, "is_authenticated", False) and material.author_id == user.pk
+
+
+def can_comment(user: Any, material: Material) -> bool:
+    """Signed-in members of the network discuss published materials they can see."""
+    return (
+        people.roles_of(user).is_network_member
+        and material.status == Material.Status.PUBLISHED
+        and can_view_material(user, material)
+    )
+
+
+def can_rate(user: Any, material: Material, *, check_state: bool = True) -> bool:
+    """Once per person, never one's own material."""
+    if not people.roles_of(user).is_network_member or _is_author(user, material):
+        return False
+    return not check_state or (
+        material.status == Material.Status.PUBLISHED and can_view_material(user, material)
+    )
+
+
+def can_remove_comment(user: Any, comment: Any) -> bool:
+    return (
+        getattr(user, "is_authenticated", False) and comment.author_id == user.pk
+    ) or can_moderate_material(user, comment.material)

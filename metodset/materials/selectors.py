@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from metodset.materials import permissions
-from metodset.materials.models import Material, MaterialFile
+from metodset.materials.models import Comment, Material, MaterialFile, Rating
 
 
 def catalogue(
@@ -34,3 +34,22 @@ def materials_of_author(author: Any) -> QuerySet[Material]:
 
 def current_files(material: Material) -> QuerySet[MaterialFile]:
     return material.files.filter(last_version__isnull=True).order_by("uploaded_at", "id")
+
+
+def comment_tree(material: Material) -> list[Comment]:
+    """Top-level comments, each with `.children` filled: one query for the whole thread."""
+    comments = list(material.comments.select_related("author"))
+    children: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        children.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        comment.children = children.get(comment.pk, [])  # type: ignore[attr-defined]
+    return children.get(None, [])
+
+
+def rating_of(user: Any, material: Material) -> int | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Rating.objects.filter(material=material, user=user).values_list("value", flat=True).first()
+    )

@@ -19,10 +19,24 @@ from metodset.core import audit
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import inspect_upload
 from metodset.materials import permissions
-from metodset.materials.models import Level, Material, MaterialFile, MaterialType, MaterialVersion
+from metodset.materials.models import (
+    Comment,
+    Level,
+    Material,
+    MaterialFile,
+    MaterialType,
+    MaterialVersion,
+    Rating,
+)
 from metodset.notifications import kinds
 from metodset.notifications.services import notify
 
+MATERIAL_COMMENTED = kinds.register(
+    "materials.comment", gettext_lazy("Комментарии к моим материалам и ответы мне")
+)
+MATERIAL_RATED = kinds.register(
+    "materials.rating", gettext_lazy("Оценки моих материалов"), email_by_default=False
+)
 MATERIAL_HIDDEN = kinds.register("materials.hidden", gettext_lazy("Мой материал скрыт модератором"))
 
 audit.register_actions(
@@ -35,6 +49,7 @@ audit.register_actions(
         "material.withdrawn": gettext_lazy("Материал снят автором с публикации"),
         "material.hidden": gettext_lazy("Материал скрыт модератором"),
         "material.restored": gettext_lazy("Материал возвращён в библиотеку"),
+        "material.comment_removed": gettext_lazy("Комментарий удалён"),
     }
 )
 
@@ -427,3 +442,85 @@ def restore_material(*, actor: User, material: Material) -> Material:
             district_id=material.organization.district_id,
         )
     return material
+
+
+# --- Discussion and ratings -------------------------------------------------------------
+
+
+def add_comment(
+    *, actor: User, material: Material, text: str, parent: Comment | None = None
+) -> Comment:
+    if not permissions.can_comment(actor, material):
+        raise _deny()
+    if not text.strip():
+        raise DomainError(_("Комментарий пуст."))
+    if parent is not None and (parent.material_id != material.pk or parent.is_removed):
+        raise DomainError(_("Отвечать можно только на действующий комментарий к этому материалу."))
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            material=material, author=actor, parent=parent, text=text.strip()
+        )
+        recipients = {material.author, *material.coauthors.all()}
+        if parent is not None:
+            recipients.add(parent.author)
+        notify(
+            recipients=recipients,
+            kind=MATERIAL_COMMENTED.code,
+            title=_("%(name)s: комментарий к «%(title)s»")
+            % {"name": actor.short_name, "title": material.title},
+            body=comment.text[:500],
+            url=material.get_absolute_url() + f"#comment-{comment.pk}",
+            actor=actor,
+        )
+    return comment
+
+
+def remove_comment(*, actor: User, comment: Comment) -> Comment:
+    """The text goes, the place in the thread stays (replies keep their context)."""
+    if not permissions.can_remove_comment(actor, comment):
+        raise _deny()
+    comment.is_removed = True
+    comment.save(update_fields=["is_removed"])
+    audit.record(
+        actor=actor,
+        action="material.comment_removed",
+        target=comment.material,
+        comment=comment.text[:300],
+        district_id=comment.material.organization.district_id,
+    )
+    return comment
+
+
+def rate_material(*, actor: User, material: Material, value: int) -> Rating:
+    """Set or change one's mark; the material's sum and count change in the same transaction."""
+    if not permissions.can_rate(actor, material, check_state=False):
+        raise (
+            DomainError(_("Свой материал оценивать нельзя."))
+            if material.author_id == actor.pk
+            else _deny()
+        )
+    if not permissions.can_rate(actor, material):
+        raise _deny()
+    if value not in range(1, 6):
+        raise DomainError(_("Оценка — от 1 до 5."))
+    with transaction.atomic():
+        # The row lock serializes two marks of the same material, so sum and count agree.
+        locked = Material.objects.select_for_update().get(pk=material.pk)
+        rating = Rating.objects.filter(material=locked, user=actor).first()
+        if rating is None:
+            rating = Rating.objects.create(material=locked, user=actor, value=value)
+            locked.rating_sum += value
+            locked.rating_count += 1
+        else:
+            locked.rating_sum += value - rating.value
+            rating.value = value
+            rating.save(update_fields=["value"])
+        locked.save(update_fields=["rating_sum", "rating_count"])
+        notify(
+            recipients=[locked.author],
+            kind=MATERIAL_RATED.code,
+            title=_("«%(title)s» оценили на %(value)s") % {"title": locked.title, "value": value},
+            url=locked.get_absolute_url(),
+            actor=actor,
+        )
+    return rating

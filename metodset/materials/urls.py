@@ -13,5 +13,8 @@ urlpatterns = [
     path("<int:pk>/files/", views.material_files_add, name="files_add"),
     path("<int:pk>/files/<int:file_pk>/", views.material_file, name="file"),
     path("<int:pk>/files/<int:file_pk>/remove/", views.material_file_remove, name="file_remove"),
+    path("<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path("<int:pk>/comments/<int:comment_pk>/remove/", views.comment_remove, name="comment_remove"),
+    path("<int:pk>/rate/", views.material_rate, name="rate"),
     path("<int:pk>/<str:action>/", views.material_transition, name="transition"),
 ]

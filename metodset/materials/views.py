@@ -19,7 +19,7 @@ from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import format_size
 from metodset.materials import permissions, selectors, services
 from metodset.materials.forms import FilesForm, MaterialForm, ReasonForm
-from metodset.materials.models import Level, Material, MaterialFile, MaterialType
+from metodset.materials.models import Comment, Level, Material, MaterialFile, MaterialType
 
 PER_PAGE = 30
 INLINE_KINDS = {"pdf", "jpeg", "png", "gif", "webp", "mp4", "webm"}
@@ -145,8 +145,66 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_moderate": permissions.can_moderate_material(request.user, material),
         "files_form": FilesForm(),
         "reason_form": ReasonForm(),
+        "comments": selectors.comment_tree(material),
+        "can_comment": permissions.can_comment(request.user, material),
+        "can_rate": permissions.can_rate(request.user, material),
+        "my_rating": selectors.rating_of(request.user, material),
+        "is_moderator": permissions.can_moderate_material(request.user, material),
     }
     return render(request, "materials/material_detail.html", context)
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    parent_id = _int(request.POST.get("parent"))
+    parent = get_object_or_404(Comment, pk=parent_id, material=material) if parent_id else None
+    try:
+        comment = services.add_comment(
+            actor=_actor(request),
+            material=material,
+            text=request.POST.get("text", ""),
+            parent=parent,
+        )
+    except PermissionDeniedError as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(material.get_absolute_url() + "#comments")
+    return redirect(material.get_absolute_url() + f"#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def comment_remove(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    comment = get_object_or_404(
+        Comment.objects.select_related("material__organization"), pk=comment_pk, material=material
+    )
+    try:
+        services.remove_comment(actor=_actor(request), comment=comment)
+    except PermissionDeniedError as error:
+        raise PermissionDenied from error
+    messages.success(request, _("Комментарий удалён."))
+    return redirect(material.get_absolute_url() + "#comments")
+
+
+@login_required
+@require_POST
+def material_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    try:
+        services.rate_material(
+            actor=_actor(request), material=material, value=_int(request.POST.get("value")) or 0
+        )
+    except PermissionDeniedError as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Спасибо, оценка сохранена."))
+    return redirect(material.get_absolute_url())
 
 
 @login_required
