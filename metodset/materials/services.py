@@ -3,6 +3,7 @@ publish, withdraw, hide and return. Each checks its permission and writes the au
 
 import uuid
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from metodset.core import audit
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import inspect_upload
 from metodset.materials import permissions
+from metodset.materials.extraction import extract_text
 from metodset.materials.models import (
     Comment,
     Level,
@@ -260,6 +262,7 @@ def add_file(
             uploaded_by=actor,
             first_version=material.version,
         )
+        transaction.on_commit(partial(_enqueue_extraction, attached.pk))
         audit.record(
             actor=actor,
             action="material.file_added",
@@ -524,3 +527,39 @@ def rate_material(*, actor: User, material: Material, value: int) -> Rating:
             actor=actor,
         )
     return rating
+
+
+# --- Text of the files -----------------------------------------------------------------
+
+
+def _enqueue_extraction(file_id: int) -> None:
+    from metodset.materials.tasks import extract_file_text as task
+
+    task.enqueue(file_id)
+
+
+def extract_file_text(file_id: int) -> str:
+    """Read the text of one file for search and near-duplicate detection.
+
+    The file is claimed with a conditional UPDATE (pending → running is not a state here:
+    the claim is the change of `extraction` itself), so a second run does nothing.
+    """
+    material_file = MaterialFile.objects.filter(
+        pk=file_id, extraction=MaterialFile.Extraction.PENDING
+    ).first()
+    if material_file is None:
+        return "skipped"
+    try:
+        with material_file.file.open("rb") as source:
+            result = extract_text(source, material_file.kind)
+    except (OSError, ValueError) as error:
+        status, text, note = MaterialFile.Extraction.FAILED, "", str(error)[:300]
+    else:
+        status = (
+            MaterialFile.Extraction.DONE if result.text.strip() else MaterialFile.Extraction.EMPTY
+        )
+        text, note = result.text, str(result.reason)[:300]
+    claimed = MaterialFile.objects.filter(
+        pk=file_id, extraction=MaterialFile.Extraction.PENDING
+    ).update(extraction=status, extracted_text=text, extraction_note=note)
+    return status if claimed == 1 else "skipped"

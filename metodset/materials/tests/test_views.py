@@ -139,3 +139,17 @@ def test_catalogue_query_count_does_not_grow(teacher: User, django_assert_num_qu
         published(teacher, title=f"Материал {index}")
     with django_assert_num_queries(4):
         assert Client().get("/materials/").status_code == 200
+
+
+def test_the_text_of_an_uploaded_docx_is_extracted_in_the_background(
+    teacher: User, login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = login(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/materials/new/", {**form_data(), "attachments": [docx_upload()]})
+    stored = MaterialFile.objects.get()
+    assert stored.extraction == "done"
+    assert "сложение обыкновенных дробей" in stored.extracted_text
+    from metodset.materials import services
+
+    assert services.extract_file_text(stored.pk) == "skipped"

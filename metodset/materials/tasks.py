@@ -1,0 +1,10 @@
+"""Background work of the library: each task takes ids and calls one service."""
+
+from django_tasks import task
+
+from metodset.materials import services
+
+
+@task()
+def extract_file_text(file_id: int) -> str:
+    return services.extract_file_text(file_id)
