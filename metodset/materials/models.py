@@ -283,3 +283,84 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material_id}: {self.value}"
+
+
+class Fingerprint(models.Model):
+    """The MinHash signature of a material's text (similarity.py), for near-duplicates."""
+
+    material = models.OneToOneField(Material, on_delete=models.CASCADE, related_name="fingerprint")
+    signature = models.BinaryField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("отпечаток текста")
+        verbose_name_plural = _("отпечатки текстов")
+
+    def __str__(self) -> str:
+        return f"{self.material_id}"
+
+
+class FingerprintBand(models.Model):
+    """One LSH band key of a fingerprint: materials sharing a key are candidates."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="fingerprint_band_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Report(models.Model):
+    """A signal to moderators: a reader's complaint, or a near copy the platform found."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("жалоба читателя")
+        NEAR_COPY = "near_copy", _("почти копия другого материала")
+
+    class Resolution(models.TextChoices):
+        OPEN = "", _("не рассмотрено")
+        HIDDEN = "hidden", _("материал скрыт")
+        DISMISSED = "dismissed", _("оставлено без последствий")
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("суть"), max_length=3000)
+    original = models.ForeignKey(
+        Material,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("оригинал"),
+    )
+    similarity = models.FloatField(_("сходство"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolution = models.CharField(
+        _("решение"), max_length=16, choices=Resolution.choices, blank=True, default=""
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("сигнал модератору")
+        verbose_name_plural = _("сигналы модераторам")
+        indexes = [models.Index(fields=["resolution", "created_at"], name="report_open")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "original"],
+                condition=models.Q(kind="near_copy"),
+                name="report_near_copy_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.material_id}"

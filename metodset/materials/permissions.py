@@ -5,7 +5,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from metodset.accounts import permissions as people
-from metodset.materials.models import Material
+from metodset.accounts.models import Membership, Role, User
+from metodset.materials.models import Material, Report
 
 
 def can_create_material(user: Any) -> bool:
@@ -32,6 +33,12 @@ def can_moderate_material(user: Any, material: Material) -> bool:
         or organization.region_id in roles.region_ids
         or organization.pk in roles.admin_org_ids
     )
+
+
+def can_moderate_any(user: Any) -> bool:
+    """Has a moderation queue at all: district or regional staff, school heads."""
+    roles = people.roles_of(user)
+    return roles.is_superuser or bool(roles.district_ids or roles.region_ids or roles.admin_org_ids)
 
 
 def can_view_material(user: Any, material: Material) -> bool:
@@ -95,3 +102,42 @@ def can_remove_comment(user: Any, comment: Any) -> bool:
     return (
         getattr(user, "is_authenticated", False) and comment.author_id == user.pk
     ) or can_moderate_material(user, comment.material)
+
+
+def can_report(user: Any, material: Material) -> bool:
+    return (
+        people.roles_of(user).is_network_member
+        and not _is_author(user, material)
+        and can_view_material(user, material)
+    )
+
+
+def reports_visible_to(user: Any) -> QuerySet[Report]:
+    """The moderation queue: signals about materials the user moderates."""
+    roles = people.roles_of(user)
+    if roles.is_superuser:
+        return Report.objects.all()
+    return Report.objects.filter(
+        Q(material__organization__district__in=roles.district_ids)
+        | Q(material__organization__region__in=roles.region_ids)
+        | Q(material__organization__in=roles.admin_org_ids)
+    )
+
+
+def users_who_can_moderate(material: Material) -> QuerySet[User]:
+    """Told of a near copy: the district's methodists and the head of the author's school."""
+    organization = material.organization
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .filter(
+            Q(memberships__organization=organization, memberships__role=Role.SCHOOL_ADMIN)
+            | Q(
+                memberships__organization__district=organization.district_id,
+                memberships__role=Role.DISTRICT_METHODIST,
+            )
+        )
+        .distinct()
+    )

@@ -19,16 +19,19 @@ from metodset.accounts.models import Membership, Organization, Role, Subject, Us
 from metodset.core import audit
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import inspect_upload
-from metodset.materials import permissions
+from metodset.materials import permissions, similarity
 from metodset.materials.extraction import extract_text
 from metodset.materials.models import (
     Comment,
+    Fingerprint,
+    FingerprintBand,
     Level,
     Material,
     MaterialFile,
     MaterialType,
     MaterialVersion,
     Rating,
+    Report,
 )
 from metodset.notifications import kinds
 from metodset.notifications.services import notify
@@ -38,6 +41,13 @@ MATERIAL_COMMENTED = kinds.register(
 )
 MATERIAL_RATED = kinds.register(
     "materials.rating", gettext_lazy("Оценки моих материалов"), email_by_default=False
+)
+NEAR_COPY_FOUND = kinds.register(
+    "materials.near_copy",
+    gettext_lazy("Найденные почти копии материалов (для модераторов и авторов)"),
+)
+MATERIAL_REPORTED = kinds.register(
+    "materials.report", gettext_lazy("Жалобы на материалы (для модераторов)")
 )
 MATERIAL_HIDDEN = kinds.register("materials.hidden", gettext_lazy("Мой материал скрыт модератором"))
 
@@ -52,6 +62,7 @@ audit.register_actions(
         "material.hidden": gettext_lazy("Материал скрыт модератором"),
         "material.restored": gettext_lazy("Материал возвращён в библиотеку"),
         "material.comment_removed": gettext_lazy("Комментарий удалён"),
+        "material.report_resolved": gettext_lazy("Сигнал модератору рассмотрен"),
     }
 )
 
@@ -366,6 +377,7 @@ def publish_material(*, actor: User, material: Material) -> Material:
         if material.published_at is None:
             material.published_at = timezone.now()
         material.save(update_fields=["status", "published_at", "updated_at"])
+        transaction.on_commit(partial(_enqueue_fingerprint, material.pk))
         audit.record(
             actor=actor,
             action="material.published",
@@ -562,4 +574,151 @@ def extract_file_text(file_id: int) -> str:
     claimed = MaterialFile.objects.filter(
         pk=file_id, extraction=MaterialFile.Extraction.PENDING
     ).update(extraction=status, extracted_text=text, extraction_note=note)
-    return status if claimed == 1 else "skipped"
+    if claimed != 1:
+        return "skipped"
+    if Material.objects.filter(
+        pk=material_file.material_id, status=Material.Status.PUBLISHED
+    ).exists():
+        _enqueue_fingerprint(material_file.material_id)
+    return status
+
+
+# --- Near copies and complaints ----------------------------------------------------------
+
+
+def material_text(material: Material) -> str:
+    """Title, annotation and the text of the current files: what a copy would repeat."""
+    texts = material.files.filter(last_version__isnull=True).values_list(
+        "extracted_text", flat=True
+    )
+    return "\n".join([material.title, material.annotation, *texts])
+
+
+def _enqueue_fingerprint(material_id: int) -> None:
+    from metodset.materials.tasks import check_near_copies as task
+
+    task.enqueue(material_id)
+
+
+def check_near_copies(material_id: int) -> list[Report]:
+    """Fingerprint a published material and flag it when it nearly copies an earlier one.
+
+    Safe to run again: the fingerprint is replaced and a pair is flagged once (constraint).
+    """
+    material = (
+        Material.objects.select_related("organization", "author").filter(pk=material_id).first()
+    )
+    if material is None or material.status != Material.Status.PUBLISHED:
+        return []
+    sig = similarity.signature(material_text(material))
+    keys = similarity.bands(sig)
+    with transaction.atomic():
+        Fingerprint.objects.update_or_create(
+            material=material,
+            defaults={
+                "signature": similarity.signature_to_bytes(sig),
+                "computed_at": timezone.now(),
+            },
+        )
+        FingerprintBand.objects.filter(material=material).delete()
+        FingerprintBand.objects.bulk_create(
+            FingerprintBand(material=material, key=key) for key in keys
+        )
+    if not keys:
+        return []
+    candidates = (
+        Fingerprint.objects.filter(
+            material__in=FingerprintBand.objects.filter(key__in=keys)
+            .exclude(material=material)
+            .values("material"),
+            material__published_at__lt=material.published_at,
+            material__status=Material.Status.PUBLISHED,
+        )
+        .exclude(material__author=material.author)
+        .select_related("material")
+    )
+    reports: list[Report] = []
+    for candidate in candidates:
+        score = similarity.similarity(
+            sig, similarity.signature_from_bytes(bytes(candidate.signature))
+        )
+        if score < similarity.NEAR_COPY_THRESHOLD:
+            continue
+        original = candidate.material
+        report, created = Report.objects.get_or_create(
+            material=material,
+            original=original,
+            kind=Report.Kind.NEAR_COPY,
+            defaults={
+                "similarity": score,
+                "reason": _("Текст совпадает с материалом «%(title)s» примерно на %(percent)s%%.")
+                % {"title": original.title, "percent": round(score * 100)},
+            },
+        )
+        if not created:
+            continue
+        reports.append(report)
+        notify(
+            recipients=permissions.users_who_can_moderate(material),
+            kind=NEAR_COPY_FOUND.code,
+            title=_("Почти копия: «%(title)s»") % {"title": material.title},
+            body=report.reason,
+            url=material.get_absolute_url(),
+        )
+        notify(
+            recipients=[material.author],
+            kind=NEAR_COPY_FOUND.code,
+            title=_("Ваш материал «%(title)s» похож на уже опубликованный")
+            % {"title": material.title},
+            body=_(
+                "Он совпадает с «%(original)s» (%(author)s). Модератор посмотрит оба; если это ваш "
+                "материал или переработка с указанием источника, ничего делать не нужно."
+            )
+            % {"original": original.title, "author": original.author.short_name},
+            url=original.get_absolute_url(),
+        )
+    return reports
+
+
+def report_material(*, actor: User, material: Material, reason: str) -> Report:
+    if not permissions.can_report(actor, material):
+        raise _deny()
+    if not reason.strip():
+        raise DomainError(_("Опишите, что не так с материалом."))
+    with transaction.atomic():
+        report = Report.objects.create(
+            material=material, kind=Report.Kind.COMPLAINT, reporter=actor, reason=reason.strip()
+        )
+        notify(
+            recipients=permissions.users_who_can_moderate(material),
+            kind=MATERIAL_REPORTED.code,
+            title=_("Жалоба на материал «%(title)s»") % {"title": material.title},
+            body=report.reason,
+            url=material.get_absolute_url(),
+            actor=actor,
+        )
+    return report
+
+
+def resolve_report(*, actor: User, report: Report, hide: bool, comment: str = "") -> Report:
+    """Decide on a signal: hide the material (with the reason) or leave it."""
+    if not permissions.can_moderate_material(actor, report.material):
+        raise _deny()
+    if report.resolution:
+        raise DomainError(_("Этот сигнал уже рассмотрен."))
+    with transaction.atomic():
+        if hide:
+            hide_material(actor=actor, material=report.material, reason=comment or report.reason)
+        report.resolution = Report.Resolution.HIDDEN if hide else Report.Resolution.DISMISSED
+        report.resolved_by = actor
+        report.resolved_at = timezone.now()
+        report.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+        audit.record(
+            actor=actor,
+            action="material.report_resolved",
+            target=report.material,
+            to_state=report.resolution,
+            comment=comment,
+            district_id=report.material.organization.district_id,
+        )
+    return report

@@ -8,3 +8,8 @@ from metodset.materials import services
 @task()
 def extract_file_text(file_id: int) -> str:
     return services.extract_file_text(file_id)
+
+
+@task()
+def check_near_copies(material_id: int) -> int:
+    return len(services.check_near_copies(material_id))

@@ -150,6 +150,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_rate": permissions.can_rate(request.user, material),
         "my_rating": selectors.rating_of(request.user, material),
         "is_moderator": permissions.can_moderate_material(request.user, material),
+        "can_report": permissions.can_report(request.user, material),
     }
     return render(request, "materials/material_detail.html", context)
 
@@ -325,3 +326,58 @@ def my_materials(request: HttpRequest) -> HttpResponse:
         "materials/my_materials.html",
         {"page_obj": page, "can_create": permissions.can_create_material(request.user)},
     )
+
+
+@login_required
+@require_POST
+def material_report(request: HttpRequest, pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    try:
+        services.report_material(
+            actor=_actor(request), material=material, reason=request.POST.get("reason", "")
+        )
+    except PermissionDeniedError as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Спасибо: модераторы получили вашу жалобу."))
+    return redirect(material.get_absolute_url())
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    reports = permissions.reports_visible_to(request.user)
+    if not permissions.can_moderate_any(request.user):
+        raise PermissionDenied
+    show = request.GET.get("show", "open")
+    if show == "open":
+        reports = reports.filter(resolution="")
+    reports = reports.select_related(
+        "material", "material__author", "original", "original__author", "reporter", "resolved_by"
+    )
+    page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "materials/moderation.html", {"page_obj": page, "show": show})
+
+
+@login_required
+@require_POST
+def report_resolve(request: HttpRequest, report_pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        permissions.reports_visible_to(request.user).select_related("material__organization"),
+        pk=report_pk,
+    )
+    try:
+        services.resolve_report(
+            actor=_actor(request),
+            report=report,
+            hide=request.POST.get("decision") == "hide",
+            comment=request.POST.get("comment", ""),
+        )
+    except PermissionDeniedError as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Решение сохранено."))
+    return redirect("materials:moderation")
