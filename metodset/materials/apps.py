@@ -13,4 +13,5 @@ class MaterialsConfig(AppConfig):
     verbose_name = _("Библиотека материалов")
 
     def ready(self) -> None:
-        from metodset.materials import services  # noqa: F401  (registers notification kinds)
+        # Register notification kinds and the sections of people's and organizations' pages.
+        from metodset.materials import sections, services  # noqa: F401

@@ -368,7 +368,8 @@ class TestCatalogueQueries:
             assert client.get("/teachers/").status_code == 200
         with django_assert_num_queries(4):
             assert client.get("/organizations/").status_code == 200
-        with django_assert_num_queries(3):
+        # The organization, its staff, their subjects, and the count of the library's section.
+        with django_assert_num_queries(4):
             assert client.get(f"/organizations/{world.school.pk}/").status_code == 200
 
 

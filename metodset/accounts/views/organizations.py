@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from metodset.accounts import permissions, selectors, services
+from metodset.accounts import permissions, sections, selectors, services
 from metodset.accounts.forms import OrganizationForm, ReasonForm
 from metodset.accounts.models import District, Organization, OrganizationKind, Role, User
 from metodset.core.exceptions import DomainError
@@ -86,6 +86,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "students": selectors.students_of(organization) if show_students else None,
         "can_manage": permissions.can_manage_organization(request.user, organization),
         "can_manage_staff": permissions.can_manage_staff_of(request.user, organization),
+        "sections": sections.organization_sections(request.user, organization),
     }
     return render(request, "accounts/organization_detail.html", context)
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from metodset.accounts import permissions, selectors, services
+from metodset.accounts import permissions, sections, selectors, services
 from metodset.accounts.forms import (
     MembershipForm,
     ParentLinkForm,
@@ -86,6 +86,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parents": ParentLink.objects.filter(child=person).select_related("parent")
         if personal
         else None,
+        "sections": sections.person_sections(request.user, person),
     }
     return render(request, "accounts/person_detail.html", context)
 

@@ -153,3 +153,15 @@ def test_the_text_of_an_uploaded_docx_is_extracted_in_the_background(
     from metodset.materials import services
 
     assert services.extract_file_text(stored.pk) == "skipped"
+
+
+def test_profile_and_organization_pages_list_materials(teacher: User, world: Any) -> None:
+    public = published(teacher, title="Открытый урок по дробям")
+    network = published(teacher, title="Только для сети", visibility="network")
+    guest = Client()
+    person_page = guest.get(f"/people/{teacher.pk}/").content.decode()
+    assert public.title in person_page
+    assert network.title not in person_page
+    org_page = guest.get(f"/organizations/{world.school.pk}/").content.decode()
+    assert "Материалы педагогов" in org_page
+    assert public.title in org_page
