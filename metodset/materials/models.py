@@ -196,6 +196,8 @@ class MaterialFile(models.Model):
     )
     extracted_text = models.TextField(blank=True)
     extraction_note = models.CharField(max_length=300, blank=True)
+    # Sanitized HTML of a DOCX/ODT for reading on the page, made with the text.
+    preview_html = models.TextField(blank=True)
 
     class Meta:
         ordering = ["material", "uploaded_at", "id"]

@@ -2,6 +2,7 @@
 publish, withdraw, hide and return. Each checks its permission and writes the audit."""
 
 import uuid
+import zipfile
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -19,7 +20,7 @@ from metodset.accounts.models import Membership, Organization, Role, Subject, Us
 from metodset.core import audit
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import inspect_upload
-from metodset.materials import permissions, similarity
+from metodset.materials import permissions, preview, similarity
 from metodset.materials.extraction import extract_text
 from metodset.materials.models import (
     Comment,
@@ -561,19 +562,25 @@ def extract_file_text(file_id: int) -> str:
     ).first()
     if material_file is None:
         return "skipped"
+    html = ""
     try:
         with material_file.file.open("rb") as source:
             result = extract_text(source, material_file.kind)
-    except (OSError, ValueError) as error:
+            if material_file.kind == "docx":
+                source.seek(0)
+                html = preview.docx_html(source)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         status, text, note = MaterialFile.Extraction.FAILED, "", str(error)[:300]
     else:
         status = (
             MaterialFile.Extraction.DONE if result.text.strip() else MaterialFile.Extraction.EMPTY
         )
         text, note = result.text, str(result.reason)[:300]
+        if material_file.kind in {"odt", "odp"}:
+            html = preview.text_html(text)
     claimed = MaterialFile.objects.filter(
         pk=file_id, extraction=MaterialFile.Extraction.PENDING
-    ).update(extraction=status, extracted_text=text, extraction_note=note)
+    ).update(extraction=status, extracted_text=text, extraction_note=note, preview_html=html)
     if claimed != 1:
         return "skipped"
     if Material.objects.filter(

@@ -165,3 +165,33 @@ def test_profile_and_organization_pages_list_materials(teacher: User, world: Any
     org_page = guest.get(f"/organizations/{world.school.pk}/").content.decode()
     assert "Материалы педагогов" in org_page
     assert public.title in org_page
+
+
+def test_a_docx_reads_on_the_page_sanitized(
+    teacher: User, login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    document = docx.Document()
+    document.add_heading("План урока", level=1)
+    document.add_paragraph("<script>alert(1)</script> Сложение дробей")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Этап"
+    table.rows[0].cells[1].text = "Время"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    client = login(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/materials/new/",
+            {
+                **form_data(),
+                "attachments": [SimpleUploadedFile("план.docx", buffer.getvalue())],
+                "publish": "1",
+            },
+        )
+    material = Material.objects.get()
+    page = Client().get(f"/materials/{material.pk}/").content.decode()
+    assert '<div class="document-view' in page
+    assert "<h1>План урока</h1>" in page
+    assert "<td>" in page
+    assert "Этап" in page
+    assert "<script>alert(1)</script>" not in page
