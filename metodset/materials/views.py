@@ -104,7 +104,7 @@ def material_create(request: HttpRequest) -> HttpResponse:
                 if _attach(request, material, files_form) is None:
                     raise _FileRefusedError
                 if request.POST.get("publish"):
-                    services.publish_material(actor=_actor(request), material=material)
+                    material = services.publish_material(actor=_actor(request), material=material)
         except _FileRefusedError:
             pass
         except DomainError as error:

@@ -56,6 +56,7 @@ def test_teacher_publishes_with_a_docx_and_a_pdf(teacher: User, login: Any) -> N
     material = Material.objects.get()
     assert response["Location"] == f"/materials/{material.pk}/"
     assert material.status == "published"
+    assert "Материал опубликован." in login(teacher).get(response["Location"]).content.decode()
     assert sorted(MaterialFile.objects.values_list("kind", flat=True)) == ["docx", "pdf"]
     page = Client().get(f"/materials/{material.pk}/").content.decode()
     assert "конспект.docx" in page
