@@ -3,9 +3,11 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from metodset.accounts.models import Organization, Subject
 from metodset.materials import permissions
-from metodset.materials.models import Comment, Material, MaterialFile, Rating
+from metodset.materials.models import Comment, Level, Material, MaterialFile, MaterialType, Rating
 
 
 def catalogue(
@@ -53,3 +55,51 @@ def rating_of(user: Any, material: Material) -> int | None:
     return (
         Rating.objects.filter(material=material, user=user).values_list("value", flat=True).first()
     )
+
+
+FACET_TITLES = {
+    "subject": _("Предмет"),
+    "grade": _("Класс"),
+    "type": _("Вид"),
+    "level": _("Уровень"),
+    "organization": _("Организация"),
+    "year": _("Учебный год"),
+}
+
+
+def facet_labels(facets: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The engine's facet values (ids and codes) with the names people read; one query per
+    facet that needs names."""
+    names: dict[str, dict[Any, str]] = {
+        "subject": dict(
+            Subject.objects.filter(pk__in=[v.value for v in facets.get("subject", [])]).values_list(
+                "pk", "name"
+            )
+        ),
+        "type": dict(
+            MaterialType.objects.filter(
+                code__in=[v.value for v in facets.get("type", [])]
+            ).values_list("code", "name")
+        ),
+        "organization": dict(
+            Organization.objects.filter(
+                pk__in=[v.value for v in facets.get("organization", [])]
+            ).values_list("pk", "short_name")
+        ),
+        "level": {code: str(label) for code, label in Level.choices},
+    }
+    labelled = []
+    for key, values in facets.items():
+        if not values:
+            continue
+        items = []
+        for value in values:
+            if key == "grade":
+                label = _("%(grade)s класс") % {"grade": value.value}
+            elif key == "year":
+                label = f"{value.value}/{int(value.value) + 1}"
+            else:
+                label = str(names.get(key, {}).get(value.value, value.value))
+            items.append({"value": value.value, "label": label, "count": value.count})
+        labelled.append({"key": key, "title": FACET_TITLES.get(key, key), "values": items})
+    return labelled

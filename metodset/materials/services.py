@@ -233,6 +233,7 @@ def update_material(
             material.coauthors.set(
                 [person for person in coauthors if person.pk != material.author_id]
             )
+        _reindex_on_commit(material.pk)
         audit.record(
             actor=actor,
             action="material.updated",
@@ -379,6 +380,7 @@ def publish_material(*, actor: User, material: Material) -> Material:
             material.published_at = timezone.now()
         material.save(update_fields=["status", "published_at", "updated_at"])
         transaction.on_commit(partial(_enqueue_fingerprint, material.pk))
+        _reindex_on_commit(material.pk)
         audit.record(
             actor=actor,
             action="material.published",
@@ -400,6 +402,7 @@ def withdraw_material(*, actor: User, material: Material) -> Material:
             raise DomainError(_("Снять с публикации можно только опубликованный материал."))
         before = _move(material, Material.Status.DRAFT)
         material.save(update_fields=["status", "updated_at"])
+        _reindex_on_commit(material.pk)
         audit.record(
             actor=actor,
             action="material.withdrawn",
@@ -422,6 +425,7 @@ def hide_material(*, actor: User, material: Material, reason: str) -> Material:
         before = _move(material, Material.Status.HIDDEN)
         material.hidden_reason = reason.strip()
         material.save(update_fields=["status", "hidden_reason", "updated_at"])
+        _reindex_on_commit(material.pk)
         audit.record(
             actor=actor,
             action="material.hidden",
@@ -449,6 +453,7 @@ def restore_material(*, actor: User, material: Material) -> Material:
         before = _move(material, Material.Status.PUBLISHED)
         material.hidden_reason = ""
         material.save(update_fields=["status", "hidden_reason", "updated_at"])
+        _reindex_on_commit(material.pk)
         audit.record(
             actor=actor,
             action="material.restored",
@@ -587,6 +592,7 @@ def extract_file_text(file_id: int) -> str:
         pk=material_file.material_id, status=Material.Status.PUBLISHED
     ).exists():
         _enqueue_fingerprint(material_file.material_id)
+        _enqueue_indexing(material_file.material_id)
     return status
 
 
@@ -599,6 +605,17 @@ def material_text(material: Material) -> str:
         "extracted_text", flat=True
     )
     return "\n".join([material.title, material.annotation, *texts])
+
+
+def _enqueue_indexing(material_id: int) -> None:
+    from metodset.materials.tasks import refresh_search_index as task
+
+    task.enqueue(material_id)
+
+
+def _reindex_on_commit(material_id: int) -> None:
+    """The search index follows the material within seconds, through the worker."""
+    transaction.on_commit(partial(_enqueue_indexing, material_id))
 
 
 def _enqueue_fingerprint(material_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from metodset.materials import services
+from metodset.materials import indexing, services
 
 
 @task()
@@ -13,3 +13,8 @@ def extract_file_text(file_id: int) -> str:
 @task()
 def check_near_copies(material_id: int) -> int:
     return len(services.check_near_copies(material_id))
+
+
+@task()
+def refresh_search_index(material_id: int) -> str:
+    return indexing.refresh(material_id)

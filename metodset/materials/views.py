@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from metodset.accounts.models import Subject, User
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import format_size
-from metodset.materials import permissions, selectors, services
+from metodset.materials import indexing, permissions, selectors, services
 from metodset.materials.forms import FilesForm, MaterialForm, ReasonForm
 from metodset.materials.models import Comment, Level, Material, MaterialFile, MaterialType
+from metodset.search import engine
 
 PER_PAGE = 30
 INLINE_KINDS = {"pdf", "jpeg", "png", "gif", "webp", "mp4", "webm"}
@@ -44,27 +45,73 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+SORTS = {
+    "relevance": _("по релевантности"),
+    "newest": _("сначала новые"),
+    "rating": _("по оценке"),
+    "downloads": _("по скачиваниям"),
+}
+
+
 def material_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue; with a query, the search engine answers with facets and snippets."""
+    query = request.GET.get("q", "").strip()[:300]
     subject_id = _int(request.GET.get("subject"))
     type_code = request.GET.get("type", "")
     level = request.GET.get("level", "")
-    qs = selectors.catalogue(
-        request.user,
-        subject_id=subject_id,
-        type_code=type_code,
-        level=level if level in Level.values else "",
-    )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page,
+    level = level if level in Level.values else ""
+    grade = _int(request.GET.get("grade"))
+    sort = request.GET.get("sort", "relevance" if query else "newest")
+    sort = sort if sort in SORTS else "relevance"
+    engine_sort = cast(engine.Sort, sort)
+    context: dict[str, Any] = {
+        "q": query,
         "subjects": Subject.objects.all(),
         "types": MaterialType.objects.all(),
         "levels": Level.choices,
+        "grades": range(1, 12),
         "subject_id": subject_id,
         "type_code": type_code,
         "level": level,
+        "grade": grade,
+        "sort": sort,
+        "sorts": SORTS,
         "can_create": permissions.can_create_material(request.user),
     }
+    if query or grade:
+        filters: dict[str, Any] = {}
+        if subject_id:
+            filters["subject"] = subject_id
+        if type_code:
+            filters["type"] = type_code
+        if level:
+            filters["level"] = level
+        if grade:
+            filters["grade"] = grade
+        page_number = _int(request.GET.get("page")) or 1
+        result = engine.search(
+            query,
+            filters=filters,
+            sort=engine_sort,
+            page=page_number,
+            per_page=PER_PAGE,
+            viewer=indexing.viewer_of(request.user),
+        )
+        by_id = selectors.catalogue(request.user).in_bulk([hit.id for hit in result.hits])
+        hits = [(by_id[hit.id], hit) for hit in result.hits if hit.id in by_id]
+        context.update(
+            {
+                "result": result,
+                "hits": hits,
+                "facets": selectors.facet_labels(result.facets),
+                "page_obj": Paginator(range(result.total), PER_PAGE).get_page(page_number),
+            }
+        )
+    else:
+        qs = selectors.catalogue(
+            request.user, subject_id=subject_id, type_code=type_code, level=level
+        )
+        context["page_obj"] = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "materials/material_list.html", context)
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "metodset.core",
     "metodset.notifications",
     "metodset.accounts",
+    "metodset.search.apps.SearchConfig",
     "metodset.materials",
 ]
 
@@ -215,6 +216,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# The search index (tantivy): written by the task worker, read by every web process.
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -3,7 +3,8 @@ worker in a thread, and a real SMTP server (aiosmtpd) that receives the site's l
 
 Modules mark themselves django_db(transaction=True): the live server and the worker need
 committed rows. The flush after each such test deletes the reference rows that the data
-migrations made (subjects, kinds of organizations, the methodists' group), so
+migrations made (subjects, kinds of organizations and of materials, the methodists'
+group), so
 `reference_rows` writes them again before each test by running those migrations' code.
 (serialized_rollback cannot do it here: while Playwright's sync API is running, the test
 sees a fresh connection object without the serialized contents.)
@@ -58,8 +59,12 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 def reference_rows(transactional_db: Any) -> None:
     from django.apps import apps
 
-    for name in ("0002_reference_data", "0003_methodist_group"):
-        importlib.import_module(f"metodset.accounts.migrations.{name}").forwards(apps, None)
+    for app, name in (
+        ("accounts", "0002_reference_data"),
+        ("accounts", "0003_methodist_group"),
+        ("materials", "0002_material_types"),
+    ):
+        importlib.import_module(f"metodset.{app}.migrations.{name}").forwards(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 
 from metodset.accounts.models import User
 from metodset.materials.models import Material, Report
-from metodset.materials.tests.test_moderation import LESSON
+from metodset.materials.tests.test_moderation import LESSON  # mentions «знаменателями»
 from metodset.materials.tests.test_views import MINIMAL_PDF
 from tests.browser.conftest import Mailbox, log_in
 
@@ -42,22 +42,43 @@ def publish(page: Any, title: str, files: list[Path]) -> None:
 
 
 def test_publish_read_discuss_rate_and_flag_a_copy(
-    page: Any, new_page: Any, site: Mailbox, teacher: User, colleague: User, outsider: User, methodist: User,
-    password: str, tmp_path: Path,
+    page: Any,
+    new_page: Any,
+    site: Mailbox,
+    teacher: User,
+    colleague: User,
+    outsider: User,
+    methodist: User,
+    password: str,
+    tmp_path: Path,
 ) -> None:
     log_in(page, teacher.email, password)
     pdf = tmp_path / "задания.pdf"
     pdf.write_bytes(MINIMAL_PDF)
-    publish(page, "Сложение дробей: конспект и задания", [write_docx(tmp_path, "конспект.docx", LESSON), pdf])
+    publish(
+        page,
+        "Сложение дробей: конспект и задания",
+        [write_docx(tmp_path, "конспект.docx", LESSON), pdf],
+    )
     material = Material.objects.get()
     assert material.files.count() == 2
 
     reader = new_page()
     log_in(reader, colleague.email, password)
-    reader.goto(material.get_absolute_url())
-    reader.locator(".document-view").get_by_text("Цель урока").wait_for(timeout=20_000)  # the worker rendered it
+    # Found by an inflected word that stands only inside the DOCX («знаменателями» there).
+    for _attempt in range(40):
+        reader.goto("/materials/?q=знаменатель")
+        if reader.get_by_role("link", name="Сложение дробей: конспект и задания").count():
+            break
+        reader.wait_for_timeout(500)
+    reader.get_by_role("link", name="Сложение дробей: конспект и задания").click()
+    reader.locator(".document-view").get_by_text("Цель урока").wait_for(
+        timeout=20_000
+    )  # the worker rendered it
     assert reader.locator("iframe.pdf-view").count() == 1
-    reader.get_by_label("Ваш комментарий, совет или вопрос автору").fill("Хорошая структура урока, **спасибо**!")
+    reader.get_by_label("Ваш комментарий, совет или вопрос автору").fill(
+        "Хорошая структура урока, **спасибо**!"
+    )
     reader.get_by_role("button", name="Отправить").click()
     reader.locator(".comment-text strong").get_by_text("спасибо").wait_for()
     reader.get_by_role("button", name="Оценка 5 из 5").click()
@@ -70,7 +91,11 @@ def test_publish_read_discuss_rate_and_flag_a_copy(
 
     copier = new_page()
     log_in(copier, outsider.email, password)
-    publish(copier, "Дроби — сложение", [write_docx(tmp_path, "мой урок.docx", LESSON.replace("в парах", "в группах"))])
+    publish(
+        copier,
+        "Дроби — сложение",
+        [write_docx(tmp_path, "мой урок.docx", LESSON.replace("в парах", "в группах"))],
+    )
     copy = Material.objects.exclude(pk=material.pk).get()
     moderator = new_page()
     log_in(moderator, methodist.email, password)

@@ -1,0 +1,1 @@
+"""Search in Russian: the analyzer and the tantivy index behind one small interface."""

@@ -1,0 +1,463 @@
+"""Searching: the query language turned into tantivy queries, facets and snippets."""
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import tantivy
+
+from metodset.search.analyzer import (
+    analyze,
+    analyze_with_positions,
+    edit_distance,
+    normalize,
+    other_script_variants,
+    parse_query,
+    single_edits,
+)
+from metodset.search.engine.documents import (
+    FacetValue,
+    SearchHit,
+    SearchResult,
+    Sort,
+    Visibility,
+)
+from metodset.search.engine.index import (
+    FACETS,
+    FIELD_BOOSTS,
+    FILTER_FIELDS,
+    TEXT_FILTERS,
+    open_index,
+)
+
+# Added to the score of a document holding every word of the query, so that those rank
+# before the documents holding only some (BM25 sums of this index stay far below it).
+ALL_WORDS_BONUS = 1000.0
+SNIPPET_CHARS = 240
+
+
+@dataclass
+class _Word:
+    """One query word: its index terms, and those of a reading in the other script."""
+
+    typed: str
+    terms: list[str]
+    alternatives: list[str] = field(default_factory=list)
+    shown_as: str = ""
+
+
+def search(
+    query: str,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    sort: Sort = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+    viewer: Visibility,
+    facets: Sequence[str] = FACETS,
+) -> SearchResult:
+    """One page of the materials `viewer` may see matching `query` and `filters`, with
+    the facet counts (of `facets`; `()` for none) of the whole filtered result."""
+    index = open_index()
+    # A searcher per query on a freshly reloaded reader: a commit of another process is
+    # visible at once (reload only re-reads meta.json when nothing changed).
+    index.reload()
+    searcher = index.searcher()
+    schema = index.schema
+    parsed = parse_query(query)
+
+    words = [_analyze_word(searcher, word) for word in parsed.words]
+    words = [word for word in words if word.terms or word.alternatives]
+    phrases = [_phrase_query(schema, phrase) for phrase in parsed.phrases]
+    # A minus word excludes its stem; a minus "phrase" excludes the phrase only.
+    minus = [
+        _phrase_query(schema, text) if len(analyze(text)) > 1 else _term_in_fields(schema, term)
+        for text in parsed.minus
+        for term in analyze(text)[:1]
+    ]
+    restriction = _restriction(schema, viewer, filters or {})
+    suggestion = _suggestion(searcher, parsed.words, words)
+    interpreted = None
+    if any(word.shown_as != word.typed for word in words):
+        interpreted = query
+        for word in words:
+            interpreted = interpreted.replace(word.typed, word.shown_as)
+
+    content = _content_query(schema, words, phrases)
+    page_query = _Page(sort, page, per_page, browse=not words and not phrases)
+    total, facet_counts, found = _run(
+        searcher, _combine(content, restriction, minus), page_query, facets
+    )
+    used_fuzzy = False
+    if total == 0 and words and not phrases:
+        content = _fuzzy_query(schema, words)
+        fuzzy = _combine(content, restriction, minus)
+        total, facet_counts, found = _run(searcher, fuzzy, page_query, facets)
+        used_fuzzy = total > 0
+
+    highlight = content if used_fuzzy else _highlight_query(schema, words, phrases)
+    stems = [term for word in words for term in (*word.terms, *word.alternatives)]
+    stems += [term for phrase in parsed.phrases for term in analyze(phrase)]
+    return SearchResult(
+        hits=_hits(searcher, schema, found, highlight, stems),
+        total=total,
+        facets=facet_counts,
+        suggestion=suggestion,
+        used_fuzzy=used_fuzzy,
+        interpreted_query=interpreted,
+    )
+
+
+def _document_frequency(searcher: tantivy.Searcher, term: str) -> int:
+    return max(searcher.doc_freq(name, term) for name in FIELD_BOOSTS)
+
+
+def _analyze_word(searcher: tantivy.Searcher, typed: str) -> _Word:
+    """Analyze a word, and read it in the other script when that finds more (ghbdtn →
+    привет; python → питон is added beside python)."""
+    terms = analyze(typed)
+    word = _Word(typed=typed, terms=terms, shown_as=typed)
+    if len(terms) != 1 or len(typed) < 3:
+        # A stop word («и» would become «b»), or a compound: nothing to read otherwise.
+        return word
+    found = _document_frequency(searcher, terms[0])
+    best_count, best_variant, best_terms = found, "", list[str]()
+    for variant in other_script_variants(typed):
+        variant_terms = analyze(variant)
+        if len(variant_terms) != 1:
+            continue
+        count = _document_frequency(searcher, variant_terms[0])
+        if count > best_count:
+            best_count, best_variant, best_terms = count, variant, variant_terms
+    if best_variant:
+        word.alternatives = best_terms
+        word.shown_as = best_variant if found == 0 else typed
+    return word
+
+
+def _suggestion(
+    searcher: tantivy.Searcher, typed_words: list[str], words: list[_Word]
+) -> str | None:
+    """«Возможно, вы искали»: each word the index does not know replaced by the most
+    frequent indexed word within edit distance 1 (short words) or 2."""
+    unknown = {
+        word.typed
+        for word in words
+        if not word.alternatives and not any(_document_frequency(searcher, t) for t in word.terms)
+    }
+    if not unknown:
+        return None
+    corrected = []
+    changed = False
+    for typed in typed_words:
+        replacement = _closest_word(searcher, typed) if typed in unknown else None
+        corrected.append(replacement or typed)
+        changed = changed or replacement is not None
+    return " ".join(corrected) if changed else None
+
+
+def _closest_word(searcher: tantivy.Searcher, typed: str) -> str | None:
+    """The most frequent indexed word one edit away, else two edits away."""
+    word = normalize(typed.lower())
+    if len(word) < 3:
+        return None
+    # Distance 1: look every candidate up in the term dictionary (a few hundred lookups).
+    known = [(searcher.doc_freq("words", candidate), candidate) for candidate in single_edits(word)]
+    known = [(frequency, candidate) for frequency, candidate in known if frequency]
+    if known:
+        return max(known)[1]
+    if len(word) < 5:
+        return None
+    # Distance 2: scan the words sharing the first two letters (a typo there is rare), of a
+    # length within two; bounded so that a huge dictionary cannot stall a query.
+    best: tuple[int, int, str] | None = None
+    for candidate, frequency in searcher.terms_with_prefix("words", word[:2], limit=20_000):
+        if abs(len(candidate) - len(word)) > 2:
+            continue
+        distance = edit_distance(word, candidate, 2)
+        if distance <= 2:
+            key = (distance, -frequency, candidate)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+def _term_in_fields(schema: tantivy.Schema, term: str) -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.boost_query(tantivy.Query.term_query(schema, name, term), boost),
+            )
+            for name, boost in FIELD_BOOSTS.items()
+        ]
+    )
+
+
+def _word_query(schema: tantivy.Schema, word: _Word) -> tantivy.Query:
+    terms = [*word.terms, *word.alternatives]
+    if len(word.terms) > 1:
+        # A hyphenated or compound word: all of its parts.
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, _term_in_fields(schema, term)) for term in word.terms]
+        )
+    if len(terms) == 1:
+        return _term_in_fields(schema, terms[0])
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, _term_in_fields(schema, term)) for term in terms]
+    )
+
+
+def _phrase_query(schema: tantivy.Schema, phrase: str) -> tantivy.Query:
+    terms = analyze_with_positions(phrase)
+    if not terms:
+        return tantivy.Query.all_query()
+    first = terms[0][0]
+    words: list[str | tuple[int, str]] = [(position - first, term) for position, term in terms]
+    per_field = []
+    for name, boost in FIELD_BOOSTS.items():
+        if len(terms) == 1:
+            single = tantivy.Query.term_query(schema, name, terms[0][1])
+        else:
+            single = tantivy.Query.phrase_query(schema, name, words)
+        per_field.append((tantivy.Occur.Should, tantivy.Query.boost_query(single, boost)))
+    return tantivy.Query.boolean_query(per_field)
+
+
+def _content_query(
+    schema: tantivy.Schema, words: list[_Word], phrases: list[tantivy.Query]
+) -> tantivy.Query:
+    """Words in OR, documents with all of them first; phrases are required."""
+    clauses = [(tantivy.Occur.Must, phrase) for phrase in phrases]
+    word_queries = [_word_query(schema, word) for word in words]
+    if word_queries:
+        shoulds = [(tantivy.Occur.Should, query) for query in word_queries]
+        if len(word_queries) > 1:
+            every_word = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query) for query in word_queries]
+            )
+            bonus = tantivy.Query.const_score_query(every_word, ALL_WORDS_BONUS)
+            shoulds.append((tantivy.Occur.Should, bonus))
+        words_query = tantivy.Query.boolean_query(shoulds)
+        clauses.append((tantivy.Occur.Must if not phrases else tantivy.Occur.Should, words_query))
+    if not clauses:
+        # No content word (empty, or only stop words): everything the filters allow.
+        return tantivy.Query.all_query()
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _fuzzy_query(schema: tantivy.Schema, words: list[_Word]) -> tantivy.Query:
+    clauses = []
+    for word in words:
+        for term in word.terms:
+            distance = 1 if len(term) <= 4 else 2
+            for name, boost in FIELD_BOOSTS.items():
+                fuzzy = tantivy.Query.fuzzy_term_query(schema, name, term, distance=distance)
+                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, boost)))
+    return tantivy.Query.boolean_query(clauses) if clauses else tantivy.Query.empty_query()
+
+
+def _highlight_query(
+    schema: tantivy.Schema, words: list[_Word], phrases: list[tantivy.Query]
+) -> tantivy.Query:
+    clauses = [(tantivy.Occur.Should, _word_query(schema, word)) for word in words]
+    clauses += [(tantivy.Occur.Should, phrase) for phrase in phrases]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _restriction(
+    schema: tantivy.Schema, viewer: Visibility, filters: Mapping[str, Any]
+) -> list[tantivy.Query]:
+    """The permission and the filters, each a required clause."""
+    clauses: list[tantivy.Query] = []
+    if not viewer.include_hidden_all:
+        levels = ["public", "network"] if viewer.allow_network else ["public"]
+        visible = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "visibility", levels)),
+                (tantivy.Occur.MustNot, tantivy.Query.term_query(schema, "hidden", True)),
+            ]
+        )
+        if viewer.include_hidden_for_author_ids:
+            authored = tantivy.Query.term_set_query(
+                schema, "author", sorted(viewer.include_hidden_for_author_ids)
+            )
+            visible = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, visible), (tantivy.Occur.Should, authored)]
+            )
+        clauses.append(visible)
+    for name, value in filters.items():
+        if name not in FILTER_FIELDS:
+            raise ValueError(f"Unknown search filter: {name}")
+        values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+        if not values:
+            continue
+        values = [str(item) if name in TEXT_FILTERS else int(item) for item in values]
+        clauses.append(tantivy.Query.term_set_query(schema, FILTER_FIELDS[name][0], values))
+    return clauses
+
+
+def _combine(
+    content: tantivy.Query,
+    restriction: list[tantivy.Query],
+    minus: list[tantivy.Query],
+) -> tantivy.Query:
+    clauses = [(tantivy.Occur.Must, content)]
+    # Filters do not score: const 0 keeps the ranking BM25's alone.
+    clauses += [
+        (tantivy.Occur.Must, tantivy.Query.const_score_query(query, 0.0)) for query in restriction
+    ]
+    clauses += [(tantivy.Occur.MustNot, query) for query in minus]
+    return tantivy.Query.boolean_query(clauses)
+
+
+_SORT_FIELDS: dict[str, str] = {"newest": "published", "rating": "rating", "downloads": "downloads"}
+
+
+@dataclass(frozen=True)
+class _Page:
+    sort: Sort
+    number: int
+    size: int
+    browse: bool
+
+
+def _run(
+    searcher: tantivy.Searcher, query: tantivy.Query, page: _Page, facets: Sequence[str]
+) -> tuple[int, dict[str, list[FacetValue]], list[tuple[float, tantivy.DocAddress]]]:
+    """Total, facets and one page of hits. With facets, the aggregation pass (which visits
+    every match anyway) counts the total, so the top-k search need not count and can skip
+    blocks (block-max WAND)."""
+    unknown = set(facets) - set(FACETS)
+    if unknown:
+        raise ValueError(f"Unknown facets: {sorted(unknown)}")
+    order_by = _SORT_FIELDS.get(page.sort)
+    if order_by is None and page.browse:
+        # Nothing to rank by: the newest first.
+        order_by = "published"
+    result = searcher.search(
+        query,
+        limit=page.size,
+        count=not facets,
+        order_by_field=order_by,
+        offset=(max(page.number, 1) - 1) * page.size,
+    )
+    hits = [(float(score), address) for score, address in result.hits]
+    if not facets:
+        total = int(result.count or 0)  # type: ignore[attr-defined]  # the stub omits `count`
+        return total, {}, hits
+    aggregations: dict[str, Any] = {"total": {"value_count": {"field": "id"}}}
+    for name in facets:
+        field_name, size = FILTER_FIELDS[name]
+        aggregations[name] = {"terms": {"field": field_name, "size": size}}
+    answer = searcher.aggregate(query, aggregations)
+    counts: dict[str, list[FacetValue]] = {}
+    for name in facets:
+        values = [
+            FacetValue(
+                value=bucket["key"] if name in TEXT_FILTERS else int(bucket["key"]),
+                count=int(bucket["doc_count"]),
+            )
+            for bucket in answer.get(name, {}).get("buckets", [])
+        ]
+        values.sort(key=lambda item: (-item.count, str(item.value)))
+        counts[name] = values
+    return int(answer["total"]["value"]), counts, hits
+
+
+def _hits(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    found: list[tuple[float, tantivy.DocAddress]],
+    query: tantivy.Query,
+    stems: list[str],
+) -> list[SearchHit]:
+    if not found:
+        return []
+    title_snippets = tantivy.SnippetGenerator.create(searcher, query, schema, "title")
+    title_snippets.set_max_num_chars(1000)
+    text_snippets = tantivy.SnippetGenerator.create(searcher, query, schema, "text")
+    text_snippets.set_max_num_chars(SNIPPET_CHARS)
+    # Russian Snowball stems are prefixes of their words: the first word starting with a
+    # stem tells where the snippet is, so the snippet generator tokenizes a window of the
+    # text, not all of it (20,000 characters take it ~2 ms a hit).
+    first_match = (
+        re.compile(r"(?<!\w)(?:" + "|".join(re.escape(stem) for stem in stems) + ")", re.IGNORECASE)
+        if stems
+        else None
+    )
+    hits = []
+    for score, address in found:
+        stored = searcher.doc(address)
+        title = bytes(stored.get_first("title_original") or b"").decode()
+        text = bytes(stored.get_first("text_original") or b"").decode()
+        hits.append(
+            SearchHit(
+                id=int(stored.get_first("id") or 0),
+                score=score,
+                title_html=_highlight(title_snippets, "title", title, whole=True),
+                text_html=_text_snippet(text_snippets, text, first_match),
+            )
+        )
+    return hits
+
+
+def _text_snippet(
+    generator: tantivy.SnippetGenerator, text: str, first_match: re.Pattern[str] | None
+) -> str:
+    match = first_match.search(normalize(text)) if first_match else None
+    if match is None:
+        window_start = 0
+    else:
+        window_start = max(0, match.start() - SNIPPET_CHARS)
+        # Start on a word boundary, so that no cut word becomes a token.
+        space = text.find(" ", window_start)
+        window_start = 0 if window_start == 0 or space < 0 else space + 1
+    window_end = window_start + 4 * SNIPPET_CHARS
+    window = text[window_start:window_end]
+    html_window = _highlight(generator, "text", window, whole=False)
+    if window_start > 0 and not html_window.startswith("…"):
+        html_window = "…" + html_window
+    if window_end < len(text) and not html_window.endswith("…"):
+        html_window += "…"
+    return html_window
+
+
+def _highlight(
+    generator: tantivy.SnippetGenerator, name: str, original: str, *, whole: bool
+) -> str:
+    """The engine's snippet of `original` as HTML: every character escaped, matches in
+    <mark>. Offsets are bytes of the normalized text, which equal those of the original."""
+    if not original:
+        return ""
+    snippet = generator.snippet_from_doc(tantivy.Document(**{name: normalize(original)}))
+    encoded = original.encode()
+    start, end = snippet.fragment_range().start, snippet.fragment_range().end
+    if end <= start:
+        fallback = original if whole else original[:SNIPPET_CHARS]
+        return html.escape(fallback) + ("…" if len(fallback) < len(original) else "")
+    offset = start
+    if whole or not _has_word(encoded[:start]):
+        start = 0
+    if whole or not _has_word(encoded[end:]):
+        end = len(encoded)
+    parts = []
+    cursor = start
+    for highlighted in snippet.highlighted():
+        mark_start, mark_end = highlighted.start + offset, highlighted.end + offset
+        parts.append(html.escape(encoded[cursor:mark_start].decode()))
+        parts.append(f"<mark>{html.escape(encoded[mark_start:mark_end].decode())}</mark>")
+        cursor = mark_end
+    parts.append(html.escape(encoded[cursor:end].decode()))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(encoded) else ""
+    return prefix + "".join(parts) + suffix
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _has_word(part: bytes) -> bool:
+    return _WORD_CHARACTER.search(part.decode()) is not None
