@@ -347,7 +347,13 @@ def can_confirm_registration(actor: Any, membership: Membership) -> bool:
 
 
 def users_who_can_confirm(organization: Organization) -> QuerySet[User]:
-    """Heads of the organization and methodists of its district: told of a registration."""
+    """Told of a registration: the organization's overseers."""
+    return overseers_of(organization)
+
+
+def overseers_of(organization: Organization) -> QuerySet[User]:
+    """Heads of the organization and methodists of its district: they decide registrations
+    and moderate what the organization's people publish."""
     return (
         User.objects.filter(
             is_active=True,

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from metodset.accounts import permissions as people
-from metodset.accounts.models import Membership, Role, User
+from metodset.accounts.models import User
 from metodset.materials.models import Material, Report
 
 
@@ -125,19 +125,5 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
 
 
 def users_who_can_moderate(material: Material) -> QuerySet[User]:
-    """Told of a near copy: the district's methodists and the head of the author's school."""
-    organization = material.organization
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__status=Membership.Status.ACTIVE,
-        )
-        .filter(
-            Q(memberships__organization=organization, memberships__role=Role.SCHOOL_ADMIN)
-            | Q(
-                memberships__organization__district=organization.district_id,
-                memberships__role=Role.DISTRICT_METHODIST,
-            )
-        )
-        .distinct()
-    )
+    """Told of a near copy or a complaint: the overseers of the author's organization."""
+    return people.overseers_of(material.organization)
