@@ -366,3 +366,40 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.material_id}"
+
+
+class Collection(models.Model):
+    """A person's own list of materials («Избранное» and the ones they name)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections"
+    )
+    name = models.CharField(_("название"), max_length=120)
+    materials = models.ManyToManyField(Material, through="Bookmark", related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("подборка")
+        verbose_name_plural = _("подборки")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="collection_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bookmark(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="bookmarks")
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "material"], name="bookmark_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id}: {self.material_id}"

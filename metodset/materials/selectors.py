@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from metodset.accounts.models import Organization, Subject
 from metodset.materials import permissions
-from metodset.materials.models import Comment, Level, Material, MaterialFile, MaterialType, Rating
+from metodset.materials.models import (
+    Bookmark,
+    Collection,
+    Comment,
+    Level,
+    Material,
+    MaterialFile,
+    MaterialType,
+    Rating,
+)
 
 
 def catalogue(
@@ -103,3 +112,34 @@ def facet_labels(facets: dict[str, list[Any]]) -> list[dict[str, Any]]:
             items.append({"value": value.value, "label": label, "count": value.count})
         labelled.append({"key": key, "title": FACET_TITLES.get(key, key), "values": items})
     return labelled
+
+
+def collections_of(owner: Any, viewer: Any) -> list[Collection]:
+    """The owner's collections with the bookmarked materials the viewer may still see."""
+    collections = list(
+        Collection.objects.filter(owner=owner).prefetch_related(
+            "bookmarks__material__type",
+            "bookmarks__material__author",
+            "bookmarks__material__organization",
+            "bookmarks__material__subject",
+        )
+    )
+    ids = {b.material_id for c in collections for b in c.bookmarks.all()}
+    # A bookmarked material may have been hidden or withdrawn since: check only these.
+    visible = set(
+        permissions.materials_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    for collection in collections:
+        shown = [b for b in collection.bookmarks.all() if b.material_id in visible]
+        collection.visible_bookmarks = shown  # type: ignore[attr-defined]
+    return collections
+
+
+def bookmarks_of(user: Any, material: Material) -> list[Bookmark]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Bookmark.objects.filter(collection__owner=user, material=material).select_related(
+            "collection"
+        )
+    )

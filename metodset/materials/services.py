@@ -23,6 +23,8 @@ from metodset.core.uploads import inspect_upload
 from metodset.materials import permissions, preview, similarity
 from metodset.materials.extraction import extract_text
 from metodset.materials.models import (
+    Bookmark,
+    Collection,
     Comment,
     Fingerprint,
     FingerprintBand,
@@ -746,3 +748,27 @@ def resolve_report(*, actor: User, report: Report, hide: bool, comment: str = ""
             district_id=report.material.organization.district_id,
         )
     return report
+
+
+# --- Bookmarks ---------------------------------------------------------------------------
+
+DEFAULT_COLLECTION = gettext_lazy("Избранное")
+
+
+def bookmark_material(*, actor: User, material: Material, collection_name: str = "") -> Bookmark:
+    """Keep a material in one of one's collections («Избранное» unless named)."""
+    if not getattr(actor, "is_authenticated", False) or not permissions.can_view_material(
+        actor, material
+    ):
+        raise _deny()
+    name = collection_name.strip()[:120] or str(DEFAULT_COLLECTION)
+    with transaction.atomic():
+        collection, _created = Collection.objects.get_or_create(owner=actor, name=name)
+        bookmark, _new = Bookmark.objects.get_or_create(collection=collection, material=material)
+    return bookmark
+
+
+def remove_bookmark(*, actor: User, bookmark: Bookmark) -> None:
+    if bookmark.collection.owner_id != actor.pk:
+        raise _deny()
+    bookmark.delete()

@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.material_create, name="create"),
     path("mine/", views.my_materials, name="mine"),
     path("moderation/", views.moderation_queue, name="moderation"),
+    path("bookmarks/", views.my_bookmarks, name="bookmarks"),
+    path("bookmarks/<int:bookmark_pk>/remove/", views.bookmark_remove, name="bookmark_remove"),
     path("moderation/<int:report_pk>/", views.report_resolve, name="report_resolve"),
     path("<int:pk>/", views.material_detail, name="detail"),
     path("<int:pk>/edit/", views.material_edit, name="edit"),
@@ -19,5 +21,6 @@ urlpatterns = [
     path("<int:pk>/comments/<int:comment_pk>/remove/", views.comment_remove, name="comment_remove"),
     path("<int:pk>/rate/", views.material_rate, name="rate"),
     path("<int:pk>/report/", views.material_report, name="report"),
+    path("<int:pk>/bookmark/", views.material_bookmark, name="bookmark"),
     path("<int:pk>/<str:action>/", views.material_transition, name="transition"),
 ]

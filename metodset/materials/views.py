@@ -19,7 +19,7 @@ from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import format_size
 from metodset.materials import indexing, permissions, selectors, services
 from metodset.materials.forms import FilesForm, MaterialForm, ReasonForm
-from metodset.materials.models import Comment, Level, Material, MaterialFile, MaterialType
+from metodset.materials.models import Bookmark, Comment, Level, Material, MaterialFile, MaterialType
 from metodset.search import engine
 
 PER_PAGE = 30
@@ -198,6 +198,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_rating": selectors.rating_of(request.user, material),
         "is_moderator": permissions.can_moderate_material(request.user, material),
         "can_report": permissions.can_report(request.user, material),
+        "bookmarks": selectors.bookmarks_of(request.user, material),
     }
     return render(request, "materials/material_detail.html", context)
 
@@ -428,3 +429,38 @@ def report_resolve(request: HttpRequest, report_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Решение сохранено."))
     return redirect("materials:moderation")
+
+
+@login_required
+@require_POST
+def material_bookmark(request: HttpRequest, pk: int) -> HttpResponse:
+    material = get_material_for(request.user, pk)
+    bookmark = services.bookmark_material(
+        actor=_actor(request), material=material, collection_name=request.POST.get("collection", "")
+    )
+    messages.success(
+        request, _("Материал сохранён в подборку «%(name)s».") % {"name": bookmark.collection.name}
+    )
+    return redirect(material.get_absolute_url())
+
+
+@login_required
+@require_POST
+def bookmark_remove(request: HttpRequest, bookmark_pk: int) -> HttpResponse:
+    bookmark = get_object_or_404(
+        Bookmark.objects.select_related("collection"),
+        pk=bookmark_pk,
+        collection__owner=request.user,
+    )
+    services.remove_bookmark(actor=_actor(request), bookmark=bookmark)
+    messages.success(request, _("Материал убран из подборки."))
+    return redirect(request.POST.get("next") or "materials:bookmarks")
+
+
+@login_required
+def my_bookmarks(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "materials/bookmarks.html",
+        {"collections": selectors.collections_of(request.user, request.user)},
+    )

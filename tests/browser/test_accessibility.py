@@ -43,6 +43,8 @@ def test_management_pages_pass_axe(
         "/profile/",
         "/materials/new/",
         "/materials/mine/",
+        "/materials/bookmarks/",
+        "/materials/moderation/",
         "/notifications/",
         "/notifications/settings/",
         "/profile/tokens/",

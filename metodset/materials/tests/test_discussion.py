@@ -88,3 +88,27 @@ def test_pages_comment_rate_and_remove(
     comment.refresh_from_db()
     assert comment.is_removed
     assert "Комментарий удалён." in Client().get(f"/materials/{material.pk}/").content.decode()
+
+
+def test_bookmarks_in_collections(
+    teacher: User, colleague: User, methodist: User, login: Any
+) -> None:
+    material = published(teacher)
+    client = login(colleague)
+    client.post(f"/materials/{material.pk}/bookmark/")
+    client.post(f"/materials/{material.pk}/bookmark/", {"collection": "К педсовету"})
+    client.post(f"/materials/{material.pk}/bookmark/")  # twice in «Избранное» is once
+    page = client.get("/materials/bookmarks/").content.decode()
+    assert "Избранное" in page
+    assert "К педсовету" in page
+    assert page.count(material.title) == 2
+    services.hide_material(actor=methodist, material=material, reason="проверка")
+    assert material.title not in client.get("/materials/bookmarks/").content.decode()
+    from metodset.materials.models import Bookmark
+
+    other = Client()
+    other.force_login(teacher, backend="metodset.accounts.backends.EmailBackend")
+    bookmark = Bookmark.objects.first()
+    assert bookmark is not None
+    assert other.post(f"/materials/bookmarks/{bookmark.pk}/remove/").status_code == 404
+    assert Bookmark.objects.count() == 2
