@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any, Literal, cast
 
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -14,7 +13,7 @@ from metodset.accounts.api import PUBLIC, SIGNED_IN
 from metodset.accounts.models import Subject, User
 from metodset.core.exceptions import DomainError
 from metodset.materials import indexing, permissions, selectors, services
-from metodset.materials.models import Comment, Level, Material, MaterialType
+from metodset.materials.models import Comment, Level, Material, MaterialFile, MaterialType
 from metodset.search import engine
 
 router = Router(tags=["Библиотека материалов"])
@@ -27,6 +26,21 @@ class FileOut(Schema):
     kind: str = Field(description="Тип по содержимому: pdf, docx, pptx, mp4…")
     size: int = Field(description="Размер в байтах.")
     url: str = Field(description="Адрес для скачивания.")
+    view_url: str = Field(
+        description="Адрес для просмотра без скачивания (PDF, изображение, видео; "
+        "презентация и DOC — как PDF, когда он готов); пусто, если просмотра нет."
+    )
+
+
+def _file_out(item: MaterialFile) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "name": item.original_name,
+        "kind": item.kind,
+        "size": item.size,
+        "url": item.get_absolute_url(),
+        "view_url": item.viewer_url(),
+    }
 
 
 class MaterialOut(Schema):
@@ -202,16 +216,7 @@ def material_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str
 @router.get("/materials/{material_id}", response=MaterialDetailOut, auth=PUBLIC, summary="Материал")
 def material_detail(request: HttpRequest, material_id: int) -> dict[str, Any]:
     material = _visible(request, material_id)
-    files = [
-        {
-            "id": item.pk,
-            "name": item.original_name,
-            "kind": item.kind,
-            "size": item.size,
-            "url": reverse("materials:file", args=[material.pk, item.pk]),
-        }
-        for item in selectors.current_files(material)
-    ]
+    files = [_file_out(item) for item in selectors.current_files(material)]
     return {
         **_material_data(material),
         "topic": material.topic,
@@ -259,16 +264,7 @@ def material_upload(
     """Файл проверяется по содержимому; отказ — 400 с причиной по-русски."""
     material = _visible(request, material_id)
     attached = services.attach_upload(actor=_actor(request), material=material, upload=file)
-    return Status(
-        201,
-        {
-            "id": attached.pk,
-            "name": attached.original_name,
-            "kind": attached.kind,
-            "size": attached.size,
-            "url": reverse("materials:file", args=[material.pk, attached.pk]),
-        },
-    )
+    return Status(201, _file_out(attached))
 
 
 @router.post(

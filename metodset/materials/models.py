@@ -163,6 +163,10 @@ class Material(TimeStampedModel):
         return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
 
 
+# Kinds a browser shows itself: served with ?view=1 inline instead of as an attachment.
+INLINE_KINDS = frozenset({"pdf", "jpeg", "png", "gif", "webp", "mp4", "webm"})
+
+
 def material_upload_to(instance: "MaterialFile", filename: str) -> str:
     now = timezone.now()
     return f"materials/{now:%Y/%m}/{instance.material_id}/{filename}"
@@ -176,6 +180,13 @@ class MaterialFile(models.Model):
         DONE = "done", _("текст извлечён")
         EMPTY = "empty", _("текста нет")
         FAILED = "failed", _("не удалось извлечь текст")
+
+    class Conversion(models.TextChoices):
+        NOT_NEEDED = "", _("не нужен")
+        PENDING = "pending", _("готовится")
+        DONE = "done", _("готов")
+        UNAVAILABLE = "unavailable", _("на сервере нет LibreOffice")
+        FAILED = "failed", _("не удалось подготовить")
 
     material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("файл"), upload_to=material_upload_to, max_length=400)
@@ -198,6 +209,11 @@ class MaterialFile(models.Model):
     extraction_note = models.CharField(max_length=300, blank=True)
     # Sanitized HTML of a DOCX/ODT for reading on the page, made with the text.
     preview_html = models.TextField(blank=True)
+    # A presentation or DOC file turned into PDF for reading on the page (conversion.py).
+    conversion = models.CharField(
+        _("просмотр в PDF"), max_length=16, choices=Conversion.choices, blank=True
+    )
+    viewer_pdf = models.FileField(max_length=400, blank=True)
 
     class Meta:
         ordering = ["material", "uploaded_at", "id"]
@@ -207,9 +223,26 @@ class MaterialFile(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    def get_absolute_url(self) -> str:
+        """The download (counted)."""
+        return reverse("materials:file", args=[self.material_id, self.pk])
+
     @property
     def is_current(self) -> bool:
         return self.last_version is None
+
+    @property
+    def shown_inline(self) -> bool:
+        """A browser shows this kind of file itself (PDF, images, video)."""
+        return self.kind in INLINE_KINDS
+
+    def viewer_url(self) -> str:
+        """Where the file is read in the page without downloading, or "" when it is not."""
+        if self.shown_inline:
+            return f"{self.get_absolute_url()}?view=1"
+        if self.conversion == self.Conversion.DONE:
+            return f"{self.get_absolute_url()}?view=pdf"
+        return ""
 
 
 class MaterialVersion(models.Model):

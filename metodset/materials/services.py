@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,7 +21,7 @@ from metodset.accounts.models import Membership, Organization, Role, Subject, Us
 from metodset.core import audit
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import inspect_upload
-from metodset.materials import permissions, preview, similarity
+from metodset.materials import conversion, permissions, preview, similarity
 from metodset.materials.extraction import extract_text
 from metodset.materials.models import (
     Bookmark,
@@ -276,8 +277,15 @@ def add_file(
             size=size,
             uploaded_by=actor,
             first_version=material.version,
+            conversion=(
+                MaterialFile.Conversion.PENDING
+                if kind in conversion.CONVERTIBLE_KINDS
+                else MaterialFile.Conversion.NOT_NEEDED
+            ),
         )
         transaction.on_commit(partial(_enqueue_extraction, attached.pk))
+        if attached.conversion == MaterialFile.Conversion.PENDING:
+            transaction.on_commit(partial(_enqueue_conversion, attached.pk))
         audit.record(
             actor=actor,
             action="material.file_added",
@@ -338,6 +346,8 @@ def remove_file(*, actor: User, material_file: MaterialFile) -> MaterialFile:
         material = Material.objects.select_for_update().get(pk=material.pk)
         if material.published_at is None:
             material_file.file.delete(save=False)
+            if material_file.viewer_pdf:
+                material_file.viewer_pdf.delete(save=False)
             material_file.delete()
         else:
             _new_version(
@@ -596,6 +606,62 @@ def extract_file_text(file_id: int) -> str:
         _enqueue_fingerprint(material_file.material_id)
         _enqueue_indexing(material_file.material_id)
     return status
+
+
+def _enqueue_conversion(file_id: int) -> None:
+    from metodset.materials.tasks import convert_for_viewing as task
+
+    task.enqueue(file_id)
+
+
+def convert_for_viewing(file_id: int) -> str:
+    """Make the PDF through which a presentation or DOC file is read on the page.
+
+    Runs for a file whose conversion is pending; the result is recorded with a
+    conditional UPDATE, so a second run of the same task changes nothing.
+    """
+    material_file = MaterialFile.objects.filter(
+        pk=file_id, conversion=MaterialFile.Conversion.PENDING
+    ).first()
+    if material_file is None:
+        return "skipped"
+    stored = ""
+    try:
+        with material_file.file.open("rb") as source:
+            pdf = conversion.to_pdf(source, material_file.kind)
+    except conversion.ConversionUnavailableError:
+        status = MaterialFile.Conversion.UNAVAILABLE
+    except (conversion.ConversionFailedError, OSError):
+        status = MaterialFile.Conversion.FAILED
+    else:
+        status = MaterialFile.Conversion.DONE
+        name = f"{Path(material_file.file.name or 'file').with_suffix('')}-view.pdf"
+        stored = default_storage.save(name, ContentFile(pdf))
+    claimed = MaterialFile.objects.filter(
+        pk=file_id, conversion=MaterialFile.Conversion.PENDING
+    ).update(conversion=status, viewer_pdf=stored)
+    if claimed != 1 and stored:
+        default_storage.delete(stored)
+        return "skipped"
+    return str(status)
+
+
+def retry_conversions() -> int:
+    """Queue again the files that could not be shown (LibreOffice installed later)."""
+    ids = list(
+        MaterialFile.objects.filter(
+            kind__in=conversion.CONVERTIBLE_KINDS,
+            conversion__in=[
+                MaterialFile.Conversion.UNAVAILABLE,
+                MaterialFile.Conversion.FAILED,
+                MaterialFile.Conversion.NOT_NEEDED,
+            ],
+        ).values_list("pk", flat=True)
+    )
+    MaterialFile.objects.filter(pk__in=ids).update(conversion=MaterialFile.Conversion.PENDING)
+    for file_id in ids:
+        transaction.on_commit(partial(_enqueue_conversion, file_id))
+    return len(ids)
 
 
 # --- Near copies and complaints ----------------------------------------------------------

@@ -18,3 +18,8 @@ def check_near_copies(material_id: int) -> int:
 @task()
 def refresh_search_index(material_id: int) -> str:
     return indexing.refresh(material_id)
+
+
+@task()
+def convert_for_viewing(file_id: int) -> str:
+    return services.convert_for_viewing(file_id)

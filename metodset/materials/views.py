@@ -1,5 +1,6 @@
 """Pages of the library: catalogue, publishing, a material's page, files, my materials."""
 
+from pathlib import Path
 from typing import Any, cast
 
 from csp.decorators import csp_replace
@@ -23,7 +24,6 @@ from metodset.materials.models import Bookmark, Comment, Level, Material, Materi
 from metodset.search import engine
 
 PER_PAGE = 30
-INLINE_KINDS = {"pdf", "jpeg", "png", "gif", "webp", "mp4", "webm"}
 
 
 def get_material_for(user: Any, pk: int) -> Material:
@@ -181,10 +181,13 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     files = list(selectors.current_files(material))
     for item in files:
         item.size_label = format_size(item.size)  # type: ignore[attr-defined]
-        item.inline = item.kind in INLINE_KINDS  # type: ignore[attr-defined]
+    # Pictures are shown together as a gallery, after the documents.
+    images = [item for item in files if item.mime_type.startswith("image/")]
+    files = [item for item in files if item not in images]
     context = {
         "material": material,
         "files": files,
+        "images": images,
         "versions": material.versions.select_related("created_by")[:20],
         "coauthors": list(material.coauthors.all()),
         "can_edit": permissions.can_edit_material(request.user, material),
@@ -349,10 +352,21 @@ def material_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
 # The PDF viewer frames this response on our own pages.
 @csp_replace({"frame-ancestors": ["'self'"]})  # type: ignore[arg-type]  # typed for one-argument views
 def material_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
-    """A file of a material: downloaded (counted) or, with ?view=1, shown in the page."""
+    """A file of a material: downloaded (counted) or, with ?view=1, shown in the page;
+    ?view=pdf shows the PDF made from a presentation or DOC file."""
     material = get_material_for(request.user, pk)
     material_file = get_object_or_404(MaterialFile, pk=file_pk, material=material)
-    view = request.GET.get("view") == "1" and material_file.kind in INLINE_KINDS
+    if request.GET.get("view") == "pdf":
+        if not material_file.viewer_pdf:
+            raise Http404
+        response = FileResponse(
+            material_file.viewer_pdf.open("rb"),
+            filename=f"{Path(material_file.original_name).stem}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    view = request.GET.get("view") == "1" and material_file.shown_inline
     if not view:
         services.count_download(material_file)
     response = FileResponse(

@@ -219,6 +219,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The search index (tantivy): written by the task worker, read by every web process.
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
+# LibreOffice for showing presentations and DOC files as PDF; found on PATH (soffice)
+# when unset. Without it the pages offer the download instead.
+OFFICE_BINARY = os.environ.get("OFFICE_BINARY", "")
+OFFICE_CONVERSION_TIMEOUT = int(os.environ.get("OFFICE_CONVERSION_TIMEOUT", "180"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

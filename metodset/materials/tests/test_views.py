@@ -196,3 +196,44 @@ def test_a_docx_reads_on_the_page_sanitized(
     assert "<td>" in page
     assert "Этап" in page
     assert "<script>alert(1)</script>" not in page
+
+
+def png_upload(name: str, colour: str) -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_pictures_form_a_gallery_and_every_file_shows_size_and_type(
+    teacher: User, login: Any
+) -> None:
+    client = login(teacher)
+    client.post(
+        "/materials/new/",
+        {
+            **form_data(),
+            "attachments": [
+                docx_upload(),
+                png_upload("опыт 1.png", "red"),
+                png_upload("опыт 2.png", "blue"),
+            ],
+            "publish": "1",
+        },
+    )
+    material = Material.objects.get()
+    page = Client().get(material.get_absolute_url()).content.decode()
+    gallery = page[page.index('class="row g-3 mb-3 image-gallery"') :]
+    for image in MaterialFile.objects.filter(kind="png"):
+        assert f'src="/materials/{material.pk}/files/{image.pk}/?view=1"' in gallery
+        assert f"{image.original_name} <span" in gallery
+    assert "(PNG," in page
+    assert "(DOCX," in page
+    response = Client().get(f"/materials/{material.pk}/files/{image.pk}/?view=1")
+    assert response["Content-Type"] == "image/png"
+    assert "attachment" not in response.get("Content-Disposition", "")
+    # The API says where each file is read without downloading.
+    files = {f["kind"]: f for f in Client().get(f"/api/v1/materials/{material.pk}").json()["files"]}
+    assert files["png"]["view_url"].endswith("?view=1")
+    assert files["docx"]["view_url"] == ""
