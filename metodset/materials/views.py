@@ -61,6 +61,8 @@ def material_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     level = level if level in Level.values else ""
     grade = _int(request.GET.get("grade"))
+    organization_id = _int(request.GET.get("organization"))
+    year = _int(request.GET.get("year"))
     sort = request.GET.get("sort", "relevance" if query else "newest")
     sort = sort if sort in SORTS else "relevance"
     engine_sort = cast(engine.Sort, sort)
@@ -74,11 +76,13 @@ def material_list(request: HttpRequest) -> HttpResponse:
         "type_code": type_code,
         "level": level,
         "grade": grade,
+        "organization_id": organization_id,
+        "year": year,
         "sort": sort,
         "sorts": SORTS,
         "can_create": permissions.can_create_material(request.user),
     }
-    if query or grade:
+    if query or grade or organization_id or year:
         filters: dict[str, Any] = {}
         if subject_id:
             filters["subject"] = subject_id
@@ -88,6 +92,10 @@ def material_list(request: HttpRequest) -> HttpResponse:
             filters["level"] = level
         if grade:
             filters["grade"] = grade
+        if organization_id:
+            filters["organization"] = organization_id
+        if year:
+            filters["year"] = year
         page_number = _int(request.GET.get("page")) or 1
         result = engine.search(
             query,
@@ -103,7 +111,7 @@ def material_list(request: HttpRequest) -> HttpResponse:
             {
                 "result": result,
                 "hits": hits,
-                "facets": selectors.facet_labels(result.facets),
+                "facets": _facet_links(request, selectors.facet_labels(result.facets)),
                 "page_obj": Paginator(range(result.total), PER_PAGE).get_page(page_number),
             }
         )
@@ -113,6 +121,23 @@ def material_list(request: HttpRequest) -> HttpResponse:
         )
         context["page_obj"] = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "materials/material_list.html", context)
+
+
+def _facet_links(request: HttpRequest, facets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each facet value links to the same search narrowed by it; a chosen value links to
+    the search without it."""
+    for facet in facets:
+        chosen = request.GET.get(facet["key"], "")
+        for value in facet["values"]:
+            params = request.GET.copy()
+            params.pop("page", None)
+            value["active"] = chosen == str(value["value"])
+            if value["active"]:
+                params.pop(facet["key"], None)
+            else:
+                params[facet["key"]] = str(value["value"])
+            value["href"] = f"?{params.urlencode()}"
+    return facets
 
 
 def _attach(

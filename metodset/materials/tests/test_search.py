@@ -6,6 +6,7 @@ from typing import Any
 
 import docx
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -86,3 +87,79 @@ def test_facets_and_the_reindex_command(
     assert "Найдено: 1" in page
     assert "5 класс" in page
     assert "Конспект урока" in page
+
+
+def test_school_and_year_facets_narrow_the_search(
+    teacher: User, colleague: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    ours = publish_docx(
+        teacher, "Решаем задачи на дроби.", django_capture_on_commit_callbacks, title="Дроби"
+    )
+    with time_machine.travel("2025-03-10 12:00 +03:00"):
+        theirs = publish_docx(
+            colleague,
+            "Дроби в задачах.",
+            django_capture_on_commit_callbacks,
+            title="Дроби и задачи",
+        )
+    page = Client().get("/materials/?q=дроби").content.decode()
+    assert "Найдено: 2" in page
+    school_link = (
+        f'href="?q=%D0%B4%D1%80%D0%BE%D0%B1%D0%B8&amp;organization={ours.organization_id}"'
+    )
+    assert school_link in page
+    assert f"organization={theirs.organization_id}" in page
+    assert "2024/2025" in page and "2026/2027" in page
+
+    narrowed = Client().get(f"/materials/?q=дроби&organization={ours.organization_id}")
+    text = narrowed.content.decode()
+    assert "Найдено: 1" in text
+    assert ours.get_absolute_url() in text and theirs.get_absolute_url() not in text
+    # The chosen value links back to the search without it; the form keeps the filter.
+    assert 'aria-current="true"' in text
+    assert f'name="organization" value="{ours.organization_id}"' in text
+
+    by_year = Client().get("/materials/?q=дроби&year=2024").content.decode()
+    assert "Найдено: 1" in by_year
+    assert theirs.get_absolute_url() in by_year
+    # A school's whole catalogue, without a query, comes from the same engine.
+    school = Client().get(f"/materials/?organization={theirs.organization_id}").content.decode()
+    assert theirs.get_absolute_url() in school and ours.get_absolute_url() not in school
+
+
+LIBRARY = [
+    ("Сложение дробей с одинаковыми знаменателями", "Урок открытия нового знания: дроби."),
+    ("Дроби в задачах на движение", "Решаем текстовые задачи с дробями."),
+    ("Технологическая карта урока «Круговорот воды»", "Наблюдения за испарением воды."),
+    ("Урок литературы: «Капитанская дочка»", "Анализ эпизода повести Пушкина."),
+    ("Сценарий праздника «Прощай, азбука»", "Праздник для первоклассников и родителей."),
+    ("Лабораторная работа «Прорастание семян»", "Наблюдения за семенами фасоли на уроке."),
+]
+EXPECTED = {
+    # Inflected forms, all words first then some, a phrase, a minus-word, a typo.
+    "дробями": [LIBRARY[1][0], LIBRARY[0][0]],
+    "наблюдение урок": [LIBRARY[2][0], LIBRARY[5][0], LIBRARY[3][0], LIBRARY[0][0]],
+    '"капитанская дочка"': [LIBRARY[3][0]],
+    "дроби -движение": [LIBRARY[0][0]],
+    "как провести праздник": [LIBRARY[4][0]],
+}
+
+
+def test_the_same_answers_on_either_database(
+    teacher: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Runs in the SQLite and in the PostgreSQL pass with the same expectations: the engine,
+    not the database, ranks."""
+    titles_of = {
+        publish_docx(
+            teacher, text, django_capture_on_commit_callbacks, title=title, annotation=text
+        ).pk: title
+        for title, text in LIBRARY
+    }
+    from metodset.search import engine
+
+    viewer = engine.Visibility.guest()
+    for query, titles in EXPECTED.items():
+        result = engine.search(query, viewer=viewer)
+        found = [titles_of[hit.id] for hit in result.hits]
+        assert found == titles, f"{query}: {found}"
