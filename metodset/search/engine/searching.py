@@ -2,8 +2,9 @@
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import tantivy
@@ -36,6 +37,8 @@ from metodset.search.engine.index import (
 # before the documents holding only some (BM25 sums of this index stay far below it).
 ALL_WORDS_BONUS = 1000.0
 SNIPPET_CHARS = 240
+# Suggestions tried against the viewer's rights before giving up on a word.
+MAX_SUGGESTION_CHECKS = 10
 
 
 @dataclass
@@ -78,7 +81,9 @@ def search(
         for term in analyze(text)[:1]
     ]
     restriction = _restriction(schema, viewer, filters or {})
-    suggestion = _suggestion(searcher, parsed.words, words)
+    suggestion = _suggestion(
+        searcher, parsed.words, words, partial(_visible_word, searcher, schema, restriction)
+    )
     interpreted = None
     if any(word.shown_as != word.typed for word in words):
         interpreted = query
@@ -137,11 +142,29 @@ def _analyze_word(searcher: tantivy.Searcher, typed: str) -> _Word:
     return word
 
 
+def _visible_word(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, restriction: list[tantivy.Query], word: str
+) -> bool:
+    """Whether a document the viewer may see (within the filters) has this word: the term
+    dictionary is shared by all documents, and a suggestion must not tell a guest the words
+    of network-only or hidden materials."""
+    query = tantivy.Query.term_query(schema, "words", word)
+    if restriction:
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query)] + [(tantivy.Occur.Must, part) for part in restriction]
+        )
+    return bool(searcher.search(query, limit=1, count=False).hits)
+
+
 def _suggestion(
-    searcher: tantivy.Searcher, typed_words: list[str], words: list[_Word]
+    searcher: tantivy.Searcher,
+    typed_words: list[str],
+    words: list[_Word],
+    visible: Callable[[str], bool],
 ) -> str | None:
     """«Возможно, вы искали»: each word the index does not know replaced by the most
-    frequent indexed word within edit distance 1 (short words) or 2."""
+    frequent indexed word within edit distance 1 (short words) or 2 that is in a document
+    the viewer may see."""
     unknown = {
         word.typed
         for word in words
@@ -152,36 +175,40 @@ def _suggestion(
     corrected = []
     changed = False
     for typed in typed_words:
-        replacement = _closest_word(searcher, typed) if typed in unknown else None
+        replacement = _closest_word(searcher, typed, visible) if typed in unknown else None
         corrected.append(replacement or typed)
         changed = changed or replacement is not None
     return " ".join(corrected) if changed else None
 
 
-def _closest_word(searcher: tantivy.Searcher, typed: str) -> str | None:
-    """The most frequent indexed word one edit away, else two edits away."""
+def _closest_word(
+    searcher: tantivy.Searcher, typed: str, visible: Callable[[str], bool]
+) -> str | None:
+    """The most frequent visible indexed word one edit away, else two edits away."""
     word = normalize(typed.lower())
     if len(word) < 3:
         return None
     # Distance 1: look every candidate up in the term dictionary (a few hundred lookups).
     known = [(searcher.doc_freq("words", candidate), candidate) for candidate in single_edits(word)]
-    known = [(frequency, candidate) for frequency, candidate in known if frequency]
-    if known:
-        return max(known)[1]
-    if len(word) < 5:
-        return None
+    ranked = sorted(((-f, c) for f, c in known if f), key=lambda pair: pair)
+    found = _first_visible([candidate for _, candidate in ranked], visible)
+    if found or len(word) < 5:
+        return found
     # Distance 2: scan the words sharing the first two letters (a typo there is rare), of a
     # length within two; bounded so that a huge dictionary cannot stall a query.
-    best: tuple[int, int, str] | None = None
+    close: list[tuple[int, int, str]] = []
     for candidate, frequency in searcher.terms_with_prefix("words", word[:2], limit=20_000):
         if abs(len(candidate) - len(word)) > 2:
             continue
         distance = edit_distance(word, candidate, 2)
         if distance <= 2:
-            key = (distance, -frequency, candidate)
-            if best is None or key < best:
-                best = key
-    return best[2] if best else None
+            close.append((distance, -frequency, candidate))
+    return _first_visible([candidate for *_, candidate in sorted(close)], visible)
+
+
+def _first_visible(candidates: list[str], visible: Callable[[str], bool]) -> str | None:
+    """The first candidate the viewer may see; a few are tried, the rest are not worth it."""
+    return next((c for c in candidates[:MAX_SUGGESTION_CHECKS] if visible(c)), None)
 
 
 def _term_in_fields(schema: tantivy.Schema, term: str) -> tantivy.Query:

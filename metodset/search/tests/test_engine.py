@@ -510,3 +510,12 @@ def test_text_snippet_is_a_window_around_the_match() -> None:
     assert "<mark>ёжика</mark>" in hits[42]
     assert "у ёлки: <mark>ёжик</mark> и" in hits[8]
     assert len(snippet) < 400
+
+
+def test_suggestions_never_reveal_words_of_materials_the_viewer_cannot_see() -> None:
+    # «параметром» is only in a network-only material, «степеней» only in a hidden one.
+    assert find("параметрм").suggestion is None
+    assert find("параметрм", MEMBER).suggestion == "параметром"
+    assert find("степеней").total == 0
+    assert find("стпеней", MEMBER).suggestion is None
+    assert find("стпеней", MODERATOR).suggestion == "степеней"
