@@ -51,6 +51,12 @@ def can_view_material(user: Any, material: Material) -> bool:
     return people.roles_of(user).is_network_member
 
 
+def sees_network_materials(user: Any) -> bool:
+    """Members of the network read network-only materials; guests, students and parents
+    read the public ones."""
+    return people.roles_of(user).is_network_member
+
+
 def materials_visible_to(user: Any) -> QuerySet[Material]:
     """Agrees with can_view_material."""
     roles = people.roles_of(user)

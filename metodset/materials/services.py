@@ -21,7 +21,7 @@ from metodset.accounts.models import Membership, Organization, Role, Subject, Us
 from metodset.core import audit
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import inspect_upload
-from metodset.materials import conversion, permissions, preview, similarity
+from metodset.materials import conversion, pagecache, permissions, preview, similarity
 from metodset.materials.extraction import extract_text
 from metodset.materials.models import (
     Bookmark,
@@ -682,7 +682,9 @@ def _enqueue_indexing(material_id: int) -> None:
 
 
 def _reindex_on_commit(material_id: int) -> None:
-    """The search index follows the material within seconds, through the worker."""
+    """The search index follows the material within seconds, through the worker; the
+    kept catalogue pages at once."""
+    transaction.on_commit(pagecache.bump)
     transaction.on_commit(partial(_enqueue_indexing, material_id))
 
 

@@ -1,5 +1,6 @@
 """Pages of the library: catalogue, publishing, a material's page, files, my materials."""
 
+import hashlib
 from pathlib import Path
 from typing import Any, cast
 
@@ -11,6 +12,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,11 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from metodset.accounts.models import Subject, User
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import format_size
-from metodset.materials import indexing, permissions, selectors, services
+from metodset.materials import indexing, pagecache, permissions, selectors, services
 from metodset.materials.forms import FilesForm, MaterialForm, ReasonForm
 from metodset.materials.models import Bookmark, Comment, Level, Material, MaterialFile, MaterialType
 from metodset.search import engine
 
+# Facet values listed beside the results: the most frequent first.
+FACET_VALUES_SHOWN = 12
 PER_PAGE = 30
 
 
@@ -111,16 +116,39 @@ def material_list(request: HttpRequest) -> HttpResponse:
             {
                 "result": result,
                 "hits": hits,
-                "facets": _facet_links(request, selectors.facet_labels(result.facets)),
+                "facets": _facet_links(request, selectors.facet_labels(_top(request, result))),
                 "page_obj": Paginator(range(result.total), PER_PAGE).get_page(page_number),
             }
         )
     else:
-        qs = selectors.catalogue(
-            request.user, subject_id=subject_id, type_code=type_code, level=level
+
+        def catalogue_page() -> str:
+            qs = selectors.catalogue(
+                request.user, subject_id=subject_id, type_code=type_code, level=level
+            )
+            page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+            return render_to_string(
+                "materials/catalogue_page.html", {"page_obj": page}, request=request
+            )
+
+        # The same page for everyone with the same rights: kept (pagecache) a minute.
+        rights = "network" if permissions.sees_network_materials(request.user) else "public"
+        query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+        context["catalogue_html"] = mark_safe(  # noqa: S308 - our own template's output
+            pagecache.kept((rights, query), catalogue_page)
         )
-        context["page_obj"] = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "materials/material_list.html", context)
+
+
+def _top(request: HttpRequest, result: engine.SearchResult) -> dict[str, list[Any]]:
+    """The most frequent values of each facet (and the chosen one), not all 1,500 schools."""
+    shown = {}
+    for key, values in result.facets.items():
+        chosen = request.GET.get(key, "")
+        top = values[:FACET_VALUES_SHOWN]
+        top += [v for v in values[FACET_VALUES_SHOWN:] if str(v.value) == chosen][:1]
+        shown[key] = top
+    return shown
 
 
 def _facet_links(request: HttpRequest, facets: list[dict[str, Any]]) -> list[dict[str, Any]]:

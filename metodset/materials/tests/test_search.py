@@ -82,6 +82,12 @@ def test_facets_and_the_reindex_command(
 
     engine.clear()
     assert "Найдено: 0" in Client().get("/materials/?q=дроби").content.decode()
+    # What `make run` does after an upgrade to a new index schema: fill an empty index.
+    output = io.StringIO()
+    call_command("reindex", "--if-empty", stdout=output)
+    assert "Проиндексировано материалов: 1" in output.getvalue()
+    call_command("reindex", "--if-empty", stdout=output)
+    assert output.getvalue().count("Проиндексировано") == 1, "a filled index is left alone"
     call_command("reindex", stdout=io.StringIO())
     page = Client().get("/materials/?q=дроби").content.decode()
     assert "Найдено: 1" in page

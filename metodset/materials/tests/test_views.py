@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from metodset.accounts.models import User
+from metodset.materials import services
 from metodset.materials.models import Material, MaterialFile, MaterialType
 from metodset.materials.tests.factories import published
 
@@ -237,3 +238,21 @@ def test_pictures_form_a_gallery_and_every_file_shows_size_and_type(
     files = {f["kind"]: f for f in Client().get(f"/api/v1/materials/{material.pk}").json()["files"]}
     assert files["png"]["view_url"].endswith("?view=1")
     assert files["docx"]["view_url"] == ""
+
+
+def test_the_catalogue_page_is_kept_until_the_library_changes(
+    teacher: User, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    first = published(teacher, title="Первый материал")
+    guest = Client()
+    assert "Первый материал" in guest.get("/materials/").content.decode()
+    with django_assert_num_queries(2):  # the filter lists; the cards come from the cache
+        guest.get("/materials/")
+    with django_capture_on_commit_callbacks(execute=True):
+        published(teacher, title="Второй материал")
+    assert "Второй материал" in guest.get("/materials/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_material(actor=teacher, material=first)
+    page = guest.get("/materials/").content.decode()
+    assert "Первый материал" not in page
+    assert "Второй материал" in page

@@ -2,7 +2,8 @@
 
 It knows plain documents only (`MaterialDocument`), never the materials models, so the
 engine can be replaced (a distributed one for several servers) behind these functions.
-The index is one directory (`settings.SEARCH_INDEX_DIR`, default `VAR_DIR / "search"`);
+The index is one directory (`settings.SEARCH_INDEX_DIR`, default `VAR_DIR / "search"`, with a
+subdirectory per schema version);
 tantivy allows one writer at a time across processes through its lock file, which we
 wait for; any number of processes read it.
 """
@@ -19,6 +20,7 @@ from metodset.search.engine.documents import (
 from metodset.search.engine.index import (
     FACETS,
     clear,
+    document_count,
     index_dir,
     index_many,
     index_material,
@@ -36,6 +38,7 @@ __all__ = [
     "Visibility",
     "VisibilityLevel",
     "clear",
+    "document_count",
     "index_dir",
     "index_many",
     "index_material",

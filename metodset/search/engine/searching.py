@@ -29,9 +29,14 @@ from metodset.search.engine.index import (
     FACETS,
     FIELD_BOOSTS,
     FILTER_FIELDS,
+    GRADE_MASK_FIELD,
     TEXT_FILTERS,
+    grades_of_mask,
     open_index,
 )
+
+# Distinct sets of grades a terms aggregation may return (grades 0–11: at most 2¹²).
+GRADE_MASKS = 4096
 
 # Added to the score of a document holding every word of the query, so that those rank
 # before the documents holding only some (BM25 sums of this index stay far below it).
@@ -378,20 +383,35 @@ def _run(
     aggregations: dict[str, Any] = {"total": {"value_count": {"field": "id"}}}
     for name in facets:
         field_name, size = FILTER_FIELDS[name]
+        if name == "grade":
+            field_name, size = GRADE_MASK_FIELD, GRADE_MASKS
         aggregations[name] = {"terms": {"field": field_name, "size": size}}
     answer = searcher.aggregate(query, aggregations)
     counts: dict[str, list[FacetValue]] = {}
     for name in facets:
-        values = [
-            FacetValue(
-                value=bucket["key"] if name in TEXT_FILTERS else int(bucket["key"]),
-                count=int(bucket["doc_count"]),
-            )
-            for bucket in answer.get(name, {}).get("buckets", [])
-        ]
+        buckets = answer.get(name, {}).get("buckets", [])
+        if name == "grade":
+            values = _grade_counts(buckets)
+        else:
+            values = [
+                FacetValue(
+                    value=bucket["key"] if name in TEXT_FILTERS else int(bucket["key"]),
+                    count=int(bucket["doc_count"]),
+                )
+                for bucket in buckets
+            ]
         values.sort(key=lambda item: (-item.count, str(item.value)))
         counts[name] = values
     return int(answer["total"]["value"]), counts, hits
+
+
+def _grade_counts(buckets: list[dict[str, Any]]) -> list[FacetValue]:
+    """Materials per grade, from the counts per set of grades (each material has one)."""
+    per_grade: dict[int, int] = {}
+    for bucket in buckets:
+        for grade in grades_of_mask(int(bucket["key"])):
+            per_grade[grade] = per_grade.get(grade, 0) + int(bucket["doc_count"])
+    return [FacetValue(value=grade, count=count) for grade, count in per_grade.items()]
 
 
 def _hits(
