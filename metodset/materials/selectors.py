@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from metodset.accounts.models import Organization, Subject
-from metodset.materials import permissions
+from metodset.materials import pagecache, permissions
 from metodset.materials.models import (
     Bookmark,
     Collection,
@@ -17,6 +18,11 @@ from metodset.materials.models import (
     MaterialType,
     Rating,
 )
+from metodset.search import engine
+
+SIMILAR_SHOWN = 5
+# Similar materials change slowly: kept ten minutes (and until the library changes).
+SIMILAR_TTL = 600
 
 
 def catalogue(
@@ -143,3 +149,18 @@ def bookmarks_of(user: Any, material: Material) -> list[Bookmark]:
             "collection"
         )
     )
+
+
+def similar_to(viewer: Any, material: Material) -> list[Material]:
+    """Published materials like this one that the viewer may read (the search engine's
+    "more like this"), best first."""
+    network = permissions.sees_network_materials(viewer)
+    key = f"materials:similar:{pagecache.generation()}:{material.pk}:{int(network)}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = engine.similar(
+            material.pk, viewer=engine.Visibility(allow_network=network), limit=SIMILAR_SHOWN
+        )
+        cache.set(key, ids, SIMILAR_TTL)
+    found = catalogue(viewer).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

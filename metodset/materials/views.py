@@ -255,6 +255,11 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_moderator": permissions.can_moderate_material(request.user, material),
         "can_report": permissions.can_report(request.user, material),
         "bookmarks": selectors.bookmarks_of(request.user, material),
+        "similar": (
+            selectors.similar_to(request.user, material)
+            if material.status == Material.Status.PUBLISHED
+            else []
+        ),
     }
     return render(request, "materials/material_detail.html", context)
 

@@ -172,3 +172,45 @@ def test_the_same_answers_on_either_database(
         result = engine.search(query, viewer=viewer)
         found = [titles_of[hit.id] for hit in result.hits]
         assert found == titles, f"{query}: {found}"
+
+
+def test_a_material_page_lists_similar_materials_the_reader_may_see(
+    teacher: User, colleague: User, login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    photosynthesis = (
+        "Фотосинтез в листьях растений: хлорофилл, хлоропласты, световая фаза, "
+        "темновая фаза, углекислый газ и кислород. Опыт с крахмалом в листьях."
+    )
+    page_of = publish_docx(
+        teacher, photosynthesis, django_capture_on_commit_callbacks, title="Фотосинтез"
+    )
+    alike = publish_docx(
+        colleague,
+        photosynthesis.replace("Опыт", "Лабораторный опыт"),
+        django_capture_on_commit_callbacks,
+        title="Фотосинтез у растений: лабораторная работа",
+    )
+    network_alike = publish_docx(
+        colleague,
+        photosynthesis,
+        django_capture_on_commit_callbacks,
+        title="Хлоропласты и хлорофилл",
+        visibility="network",
+    )
+    unrelated = publish_docx(
+        colleague,
+        "Сложение и вычитание обыкновенных дробей с разными знаменателями.",
+        django_capture_on_commit_callbacks,
+        title="Дроби",
+    )
+    guest_page = Client().get(page_of.get_absolute_url()).content.decode()
+    similar = guest_page[guest_page.index('id="similar-materials"') :]
+    assert alike.get_absolute_url() in similar
+    assert network_alike.get_absolute_url() not in similar
+    assert unrelated.get_absolute_url() not in similar
+    assert f'href="{page_of.get_absolute_url()}"' not in similar
+    member_page = login(colleague).get(page_of.get_absolute_url()).content.decode()
+    assert (
+        network_alike.get_absolute_url()
+        in member_page[member_page.index('id="similar-materials"') :]
+    )

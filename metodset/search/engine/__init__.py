@@ -26,7 +26,7 @@ from metodset.search.engine.index import (
     index_material,
     remove,
 )
-from metodset.search.engine.searching import search
+from metodset.search.engine.searching import search, similar
 
 __all__ = [
     "FACETS",
@@ -44,4 +44,5 @@ __all__ = [
     "index_material",
     "remove",
     "search",
+    "similar",
 ]

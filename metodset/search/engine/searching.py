@@ -1,6 +1,7 @@
 """Searching: the query language turned into tantivy queries, facets and snippets."""
 
 import html
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,12 @@ GRADE_MASKS = 4096
 # before the documents holding only some (BM25 sums of this index stay far below it).
 ALL_WORDS_BONUS = 1000.0
 SNIPPET_CHARS = 240
+# "More like this": the material's stems that make its query, how much a title word
+# counts, the share of the library above which a stem says nothing, and how much text.
+SIMILAR_TERMS = 20
+SIMILAR_TITLE_WEIGHT = 3.0
+SIMILAR_MAX_SHARE = 0.3
+SIMILAR_TEXT_CHARS = 5000
 # Suggestions tried against the viewer's rights before giving up on a word.
 MAX_SUGGESTION_CHECKS = 10
 
@@ -508,3 +515,51 @@ _WORD_CHARACTER = re.compile(r"\w")
 
 def _has_word(part: bytes) -> bool:
     return _WORD_CHARACTER.search(part.decode()) is not None
+
+
+def similar(material_id: int, *, viewer: Visibility, limit: int = 5) -> list[int]:
+    """Ids of the materials most like this one that the viewer may see, best first.
+
+    "More like this" over the stored title and text: the material's most telling stems
+    (frequent in it, rare in the library: tf·idf) become one OR query, ranked by BM25
+    like a search; the material itself is left out.
+    """
+    index = open_index()
+    index.reload()
+    searcher = index.searcher()
+    schema = index.schema
+    own = tantivy.Query.term_query(schema, "id", material_id)
+    found = searcher.search(own, limit=1, count=False).hits
+    if not found:
+        return []
+    stored = searcher.doc(found[0][1])
+    title = bytes(stored.get_first("title_original") or b"").decode()
+    text = bytes(stored.get_first("text_original") or b"").decode()[:SIMILAR_TEXT_CHARS]
+    frequency: dict[str, float] = {}
+    for term in analyze(title):
+        frequency[term] = frequency.get(term, 0.0) + SIMILAR_TITLE_WEIGHT
+    for term in analyze(text):
+        frequency[term] = frequency.get(term, 0.0) + 1.0
+    documents = max(int(searcher.num_docs), 1)
+    # In a small library a share means little: only a stem in every document is dropped.
+    most = documents * SIMILAR_MAX_SHARE if documents >= 100 else documents - 1
+    weighted = []
+    for term, count in frequency.items():
+        if len(term) < 3:
+            continue
+        df = _document_frequency(searcher, term)
+        # Seen elsewhere (df ≥ 2), and not in most of the library (no signal there).
+        if 2 <= df <= most:
+            weighted.append((count * math.log(documents / df), term))
+    terms = sorted(weighted, reverse=True)[:SIMILAR_TERMS]
+    if not terms:
+        return []
+    content = tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.boost_query(_term_in_fields(schema, term), w))
+            for w, term in terms
+        ]
+    )
+    query = _combine(content, _restriction(schema, viewer, {}), [own])
+    result = searcher.search(query, limit=limit, count=False)
+    return [int(searcher.doc(address).get_first("id") or 0) for _score, address in result.hits]
