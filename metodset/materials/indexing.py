@@ -6,17 +6,30 @@ The database is the source of truth; `metodset reindex` rebuilds the index from 
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Prefetch
+
+from metodset.accounts.models import User
 from metodset.accounts.permissions import roles_of
 from metodset.core.models import academic_year_start
-from metodset.materials.models import Material
+from metodset.materials.models import Material, MaterialFile
 from metodset.search import engine
 
 INDEXED = (Material.Status.PUBLISHED, Material.Status.HIDDEN)
 
 
 def document_for(material: Material) -> engine.MaterialDocument:
-    texts = material.files.filter(last_version__isnull=True).values_list(
-        "extracted_text", flat=True
+    prefetched = getattr(material, "current_files", None)
+    texts = (
+        [item.extracted_text for item in prefetched]
+        if prefetched is not None
+        else material.files.filter(last_version__isnull=True).values_list(
+            "extracted_text", flat=True
+        )
+    )
+    coauthors = (
+        [user.pk for user in material.coauthors.all()]
+        if "coauthors" in getattr(material, "_prefetched_objects_cache", {})
+        else list(material.coauthors.values_list("pk", flat=True))
     )
     published = material.published_at
     return engine.MaterialDocument(
@@ -34,7 +47,7 @@ def document_for(material: Material) -> engine.MaterialDocument:
         organization_name=material.organization.short_name,
         district_id=material.organization.district_id,
         year=academic_year_start(published.date()) if published else None,
-        author_ids=[material.author_id, *material.coauthors.values_list("pk", flat=True)],
+        author_ids=[material.author_id, *coauthors],
         published_at=published,
         rating=material.rating or 0.0,
         downloads=material.downloads_count,
@@ -58,7 +71,21 @@ def refresh(material_id: int) -> str:
 
 
 def all_documents() -> Iterator[engine.MaterialDocument]:
-    for material in _with_relations().filter(status__in=INDEXED).iterator(chunk_size=500):
+    """Every indexed material, in chunks with their current files and co-authors (three
+    queries a chunk, not two a material)."""
+    current = Prefetch(
+        "files",
+        queryset=MaterialFile.objects.filter(last_version__isnull=True).only(
+            "material_id", "extracted_text"
+        ),
+        to_attr="current_files",
+    )
+    materials = (
+        _with_relations()
+        .filter(status__in=INDEXED)
+        .prefetch_related(current, Prefetch("coauthors", queryset=User.objects.only("pk")))
+    )
+    for material in materials.iterator(chunk_size=500):
         yield document_for(material)
 
 

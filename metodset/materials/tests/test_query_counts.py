@@ -124,3 +124,14 @@ def test_moderation_queue_and_bookmarks(teacher: User, methodist: User, world: A
         ],
         add,
     )
+
+
+def test_reindexing_reads_the_library_in_chunks(teacher: User, world: Any) -> None:
+    coauthor = person(world.other_school, Role.TEACHER, email="co@school2.test")
+    for index in range(MANY):
+        published(teacher, title=f"Материал {index}", coauthors=[coauthor])
+    with CaptureQueriesContext(connection) as captured:
+        documents = list(indexing.all_documents())
+    assert len(documents) == MANY
+    assert all(coauthor.pk in doc.author_ids for doc in documents)
+    assert len(captured) <= 4, "materials, their files and co-authors: one query each"
