@@ -2,10 +2,13 @@
 
 import html
 import math
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from threading import Lock
 from typing import Any
 
 import tantivy
@@ -31,6 +34,7 @@ from metodset.search.engine.index import (
     FIELD_BOOSTS,
     FILTER_FIELDS,
     GRADE_MASK_FIELD,
+    MATCH_FIELD,
     TEXT_FILTERS,
     grades_of_mask,
     open_index,
@@ -104,8 +108,18 @@ def search(
 
     content = _content_query(schema, words, phrases)
     page_query = _Page(sort, page, per_page, browse=not words and not phrases)
+    split = None
+    counted = None
+    if words and not phrases:
+        counted = _combine(_match_query(schema, words), restriction, minus)
+    if len(words) > 1 and not phrases:
+        every = _every_word_query(schema, words)
+        split = _AllWordsFirst(
+            every=_combine(every, restriction, minus),
+            rest=_combine(_any_word_query(schema, words), restriction, [*minus, every]),
+        )
     total, facet_counts, found = _run(
-        searcher, _combine(content, restriction, minus), page_query, facets
+        searcher, _combine(content, restriction, minus), page_query, facets, split, counted
     )
     used_fuzzy = False
     if total == 0 and words and not phrases:
@@ -270,14 +284,12 @@ def _content_query(
 ) -> tantivy.Query:
     """Words in OR, documents with all of them first; phrases are required."""
     clauses = [(tantivy.Occur.Must, phrase) for phrase in phrases]
-    word_queries = [_word_query(schema, word) for word in words]
-    if word_queries:
-        shoulds = [(tantivy.Occur.Should, query) for query in word_queries]
-        if len(word_queries) > 1:
-            every_word = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, query) for query in word_queries]
+    if words:
+        shoulds = [(tantivy.Occur.Should, _word_query(schema, word)) for word in words]
+        if len(words) > 1:
+            bonus = tantivy.Query.const_score_query(
+                _every_word_query(schema, words), ALL_WORDS_BONUS
             )
-            bonus = tantivy.Query.const_score_query(every_word, ALL_WORDS_BONUS)
             shoulds.append((tantivy.Occur.Should, bonus))
         words_query = tantivy.Query.boolean_query(shoulds)
         clauses.append((tantivy.Occur.Must if not phrases else tantivy.Occur.Should, words_query))
@@ -285,6 +297,37 @@ def _content_query(
         # No content word (empty, or only stop words): everything the filters allow.
         return tantivy.Query.all_query()
     return tantivy.Query.boolean_query(clauses)
+
+
+def _match_query(schema: tantivy.Schema, words: list[_Word]) -> tantivy.Query:
+    """The documents holding any of the words in any field, through the match field."""
+    per_word = []
+    for word in words:
+        if len(word.terms) > 1:
+            parts = [(tantivy.Occur.Must, _match_term(schema, term)) for term in word.terms]
+        else:
+            parts = [
+                (tantivy.Occur.Should, _match_term(schema, term))
+                for term in (*word.terms, *word.alternatives)
+            ]
+        per_word.append((tantivy.Occur.Should, tantivy.Query.boolean_query(parts)))
+    return tantivy.Query.boolean_query(per_word)
+
+
+def _match_term(schema: tantivy.Schema, term: str) -> tantivy.Query:
+    return tantivy.Query.term_query(schema, MATCH_FIELD, term)
+
+
+def _any_word_query(schema: tantivy.Schema, words: list[_Word]) -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, _word_query(schema, word)) for word in words]
+    )
+
+
+def _every_word_query(schema: tantivy.Schema, words: list[_Word]) -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, _word_query(schema, word)) for word in words]
+    )
 
 
 def _fuzzy_query(schema: tantivy.Schema, words: list[_Word]) -> tantivy.Query:
@@ -363,37 +406,66 @@ class _Page:
     browse: bool
 
 
+@dataclass(frozen=True)
+class _AllWordsFirst:
+    """A query of several words as two: the documents with every word (which rank first,
+    by the same BM25 sum), then the others. Intersecting is cheaper than ranking the union
+    with a bonus, and a first page usually comes from the first query alone."""
+
+    every: tantivy.Query
+    rest: tantivy.Query
+
+
+_pool_owner: int | None = None
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """This process's thread for the facet pass (created after a fork, never before)."""
+    global _pool, _pool_owner
+    with _pool_lock:
+        if _pool is None or _pool_owner != os.getpid():
+            _pool, _pool_owner = ThreadPoolExecutor(max_workers=2), os.getpid()
+        return _pool
+
+
 def _run(
-    searcher: tantivy.Searcher, query: tantivy.Query, page: _Page, facets: Sequence[str]
+    searcher: tantivy.Searcher,
+    query: tantivy.Query,
+    page: _Page,
+    facets: Sequence[str],
+    split: _AllWordsFirst | None = None,
+    counted: tantivy.Query | None = None,
 ) -> tuple[int, dict[str, list[FacetValue]], list[tuple[float, tantivy.DocAddress]]]:
-    """Total, facets and one page of hits. With facets, the aggregation pass (which visits
-    every match anyway) counts the total, so the top-k search need not count and can skip
-    blocks (block-max WAND)."""
+    """Total, facets and one page of hits. The aggregation pass (total and facets, which
+    visits every match) runs on a second core while this thread ranks the page, so the
+    top-k search need not count and can skip blocks (block-max WAND); tantivy releases
+    the GIL for both."""
     unknown = set(facets) - set(FACETS)
     if unknown:
         raise ValueError(f"Unknown facets: {sorted(unknown)}")
-    order_by = _SORT_FIELDS.get(page.sort)
-    if order_by is None and page.browse:
-        # Nothing to rank by: the newest first.
-        order_by = "published"
-    result = searcher.search(
-        query,
-        limit=page.size,
-        count=not facets,
-        order_by_field=order_by,
-        offset=(max(page.number, 1) - 1) * page.size,
-    )
-    hits = [(float(score), address) for score, address in result.hits]
-    if not facets:
-        total = int(result.count or 0)  # type: ignore[attr-defined]  # the stub omits `count`
-        return total, {}, hits
     aggregations: dict[str, Any] = {"total": {"value_count": {"field": "id"}}}
     for name in facets:
         field_name, size = FILTER_FIELDS[name]
         if name == "grade":
             field_name, size = GRADE_MASK_FIELD, GRADE_MASKS
         aggregations[name] = {"terms": {"field": field_name, "size": size}}
-    answer = searcher.aggregate(query, aggregations)
+    # `counted` matches the same documents as `query`, through the match field.
+    counting = _background().submit(searcher.aggregate, counted or query, aggregations)
+    order_by = _SORT_FIELDS.get(page.sort)
+    if order_by is None and page.browse:
+        # Nothing to rank by: the newest first.
+        order_by = "published"
+    offset = (max(page.number, 1) - 1) * page.size
+    if split is not None and order_by is None:
+        hits = _all_words_first(searcher, split, offset, page.size)
+    else:
+        result = searcher.search(
+            query, limit=page.size, count=False, order_by_field=order_by, offset=offset
+        )
+        hits = [(float(score), address) for score, address in result.hits]
+    answer = counting.result()
     counts: dict[str, list[FacetValue]] = {}
     for name in facets:
         buckets = answer.get(name, {}).get("buckets", [])
@@ -410,6 +482,25 @@ def _run(
         values.sort(key=lambda item: (-item.count, str(item.value)))
         counts[name] = values
     return int(answer["total"]["value"]), counts, hits
+
+
+def _all_words_first(
+    searcher: tantivy.Searcher, split: _AllWordsFirst, offset: int, size: int
+) -> list[tuple[float, tantivy.DocAddress]]:
+    """The page `offset`…`offset + size` of the ranking "every word first, then BM25"."""
+    first = searcher.search(split.every, limit=size, offset=offset, count=False).hits
+    hits = [(float(score) + ALL_WORDS_BONUS, address) for score, address in first]
+    if len(hits) == size:
+        return hits
+    if hits:
+        with_every_word = offset + len(hits)
+    else:
+        counted = searcher.search(split.every, limit=1, count=True)
+        with_every_word = int(counted.count or 0)  # type: ignore[attr-defined]  # stub omits it
+    rest = searcher.search(
+        split.rest, limit=size - len(hits), offset=max(0, offset - with_every_word), count=False
+    )
+    return hits + [(float(score), address) for score, address in rest.hits]
 
 
 def _grade_counts(buckets: list[dict[str, Any]]) -> list[FacetValue]:

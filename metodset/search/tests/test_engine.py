@@ -519,3 +519,18 @@ def test_suggestions_never_reveal_words_of_materials_the_viewer_cannot_see() -> 
     assert find("степеней").total == 0
     assert find("стпеней", MEMBER).suggestion is None
     assert find("стпеней", MODERATOR).suggestion == "степеней"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["уравнения", "уравнения дроби", "дроби -уравнения", "python", "ghbdtn", "урок", "как"],
+)
+def test_the_count_agrees_with_the_ranked_documents(query: str) -> None:
+    """Totals and facets come from the match field; the ranking from the per-field BM25
+    query: both must see the same documents."""
+    for viewer in (GUEST, MEMBER, MODERATOR):
+        result = find(query, viewer, per_page=100)
+        assert result.total == len(result.hits), (query, viewer)
+        for page in (1, 2):
+            paged = find(query, viewer, per_page=3, page=page)
+            assert ids(paged) == ids(result)[(page - 1) * 3 : page * 3]
