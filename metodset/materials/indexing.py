@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from metodset.accounts.models import User
 from metodset.accounts.permissions import roles_of
 from metodset.core.models import academic_year_start
+from metodset.materials import pagecache
 from metodset.materials.models import Material, MaterialFile
 from metodset.search import engine
 
@@ -65,8 +66,11 @@ def refresh(material_id: int) -> str:
     material = _with_relations().filter(pk=material_id).first()
     if material is None or material.status not in INDEXED:
         engine.remove(material_id)
+        pagecache.bump()
         return "removed"
     engine.index_material(document_for(material))
+    # Search pages kept for guests were made from the index as it was.
+    pagecache.bump()
     return "indexed"
 
 

@@ -1,4 +1,5 @@
-"""The catalogue's rendered pages, kept for a minute.
+"""The catalogue's rendered pages, kept for a minute; the generations that guests' kept
+pages (core.guestcache) depend on.
 
 Rendering thirty cards through Django templates and counting a million rows cost tens of
 milliseconds a request; the catalogue is the library's busiest page and the same for
@@ -41,3 +42,16 @@ def kept(parts: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         value = make()
         cache.set(key, value, TTL)
     return value
+
+
+def material_generation(material_id: int) -> int:
+    """Goes up when a material's own page changes (comments, ratings, files)."""
+    return int(cache.get(f"materials:page:{material_id}", 0))
+
+
+def bump_material(material_id: int) -> None:
+    key = f"materials:page:{material_id}"
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.add(key, 1, None)

@@ -284,6 +284,7 @@ def add_file(
             ),
         )
         transaction.on_commit(partial(_enqueue_extraction, attached.pk))
+        _page_changed(material.pk)
         if attached.conversion == MaterialFile.Conversion.PENDING:
             transaction.on_commit(partial(_enqueue_conversion, attached.pk))
         audit.record(
@@ -331,8 +332,13 @@ def count_download(material_file: MaterialFile) -> None:
     )
 
 
-def count_view(material: Material) -> None:
-    Material.objects.filter(pk=material.pk).update(views_count=F("views_count") + 1)
+def count_view(material_id: int) -> None:
+    Material.objects.filter(pk=material_id).update(views_count=F("views_count") + 1)
+
+
+def _page_changed(material_id: int) -> None:
+    """The material's page shows something new: guests' kept copies go, after commit."""
+    transaction.on_commit(partial(pagecache.bump_material, material_id))
 
 
 def remove_file(*, actor: User, material_file: MaterialFile) -> MaterialFile:
@@ -357,6 +363,7 @@ def remove_file(*, actor: User, material_file: MaterialFile) -> MaterialFile:
             )
             material_file.last_version = material.version - 1
             material_file.save(update_fields=["last_version"])
+        _page_changed(material.pk)
         audit.record(
             actor=actor,
             action="material.file_removed",
@@ -493,6 +500,7 @@ def add_comment(
         comment = Comment.objects.create(
             material=material, author=actor, parent=parent, text=text.strip()
         )
+        _page_changed(material.pk)
         recipients = {material.author, *material.coauthors.all()}
         if parent is not None:
             recipients.add(parent.author)
@@ -514,6 +522,7 @@ def remove_comment(*, actor: User, comment: Comment) -> Comment:
         raise _deny()
     comment.is_removed = True
     comment.save(update_fields=["is_removed"])
+    _page_changed(comment.material_id)
     audit.record(
         actor=actor,
         action="material.comment_removed",
@@ -549,6 +558,7 @@ def rate_material(*, actor: User, material: Material, value: int) -> Rating:
             rating.value = value
             rating.save(update_fields=["value"])
         locked.save(update_fields=["rating_sum", "rating_count"])
+        _page_changed(locked.pk)
         notify(
             recipients=[locked.author],
             kind=MATERIAL_RATED.code,
@@ -600,6 +610,7 @@ def extract_file_text(file_id: int) -> str:
     ).update(extraction=status, extracted_text=text, extraction_note=note, preview_html=html)
     if claimed != 1:
         return "skipped"
+    pagecache.bump_material(material_file.material_id)
     if Material.objects.filter(
         pk=material_file.material_id, status=Material.Status.PUBLISHED
     ).exists():
@@ -640,9 +651,11 @@ def convert_for_viewing(file_id: int) -> str:
     claimed = MaterialFile.objects.filter(
         pk=file_id, conversion=MaterialFile.Conversion.PENDING
     ).update(conversion=status, viewer_pdf=stored)
-    if claimed != 1 and stored:
-        default_storage.delete(stored)
+    if claimed != 1:
+        if stored:
+            default_storage.delete(stored)
         return "skipped"
+    pagecache.bump_material(material_file.material_id)
     return str(status)
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import Subject, User
+from metodset.core import guestcache
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import format_size
 from metodset.materials import indexing, pagecache, permissions, selectors, services
@@ -59,7 +60,14 @@ SORTS = {
 
 
 def material_list(request: HttpRequest) -> HttpResponse:
-    """The catalogue; with a query, the search engine answers with facets and snippets."""
+    """The catalogue; with a query, the search engine answers with facets and snippets.
+    Guests get a kept copy while the library does not change (core.guestcache)."""
+    return guestcache.page(
+        request, ("materials", pagecache.generation()), lambda: _material_list(request)
+    )
+
+
+def _material_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:300]
     subject_id = _int(request.GET.get("subject"))
     type_code = request.GET.get("type", "")
@@ -229,8 +237,18 @@ class _FileRefusedError(Exception):
 
 
 def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A material; guests get a kept copy while neither the library nor this material's
+    page changed, and the view is counted either way."""
+    parts = ("material", pagecache.generation(), pk, pagecache.material_generation(pk))
+    response = guestcache.page(request, parts, lambda: _material_detail(request, pk))
+    if response.get(guestcache.HEADER) == "hit":
+        services.count_view(pk)
+    return response
+
+
+def _material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     material = get_material_for(request.user, pk)
-    services.count_view(material)
+    services.count_view(material.pk)
     files = list(selectors.current_files(material))
     for item in files:
         item.size_label = format_size(item.size)  # type: ignore[attr-defined]

@@ -6,7 +6,9 @@ from typing import Any
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from metodset.accounts.models import User
 from metodset.materials import services
@@ -246,8 +248,15 @@ def test_the_catalogue_page_is_kept_until_the_library_changes(
     first = published(teacher, title="Первый материал")
     guest = Client()
     assert "Первый материал" in guest.get("/materials/").content.decode()
-    with django_assert_num_queries(2):  # the filter lists; the cards come from the cache
-        guest.get("/materials/")
+    with django_assert_num_queries(0):  # a guest gets the whole page kept
+        assert guest.get("/materials/")["X-Page-Cache"] == "hit"
+    member = Client()
+    member.force_login(teacher, backend="metodset.accounts.backends.EmailBackend")
+    member.get("/materials/")
+    with CaptureQueriesContext(connection) as captured:
+        assert "X-Page-Cache" not in member.get("/materials/")
+    # The person's own header is made afresh; the cards come from the kept fragment.
+    assert not [q for q in captured if '"materials_material"' in q["sql"]]
     with django_capture_on_commit_callbacks(execute=True):
         published(teacher, title="Второй материал")
     assert "Второй материал" in guest.get("/materials/").content.decode()
@@ -256,3 +265,40 @@ def test_the_catalogue_page_is_kept_until_the_library_changes(
     page = guest.get("/materials/").content.decode()
     assert "Первый материал" not in page
     assert "Второй материал" in page
+
+
+def test_guests_get_kept_pages_that_follow_comments_and_never_a_persons_page(
+    teacher: User, colleague: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    material = published(teacher, title="Урок о сказках")
+    url = material.get_absolute_url()
+    guest = Client()
+    assert guest.get(url)["X-Page-Cache"] == "miss"
+    assert guest.get(url)["X-Page-Cache"] == "hit"
+    material.refresh_from_db()
+    assert material.views_count == 2, "a kept page still counts the view"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_comment(actor=colleague, material=material, text="Отличные сказки!")
+    page = guest.get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Отличные сказки!" in page.content.decode()
+    # A guest's page has no CSRF token (nothing personal to keep) ...
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    # ... and a signed-in person never gets a kept page.
+    reader = Client()
+    reader.force_login(colleague, backend="metodset.accounts.backends.EmailBackend")
+    mine = reader.get(url)
+    assert "X-Page-Cache" not in mine
+    assert "csrfmiddlewaretoken" in mine.content.decode()
+
+
+def test_the_display_settings_switch_needs_no_token_from_a_guest_only(teacher: User) -> None:
+    guest = Client(enforce_csrf_checks=True)
+    response = guest.post("/accessibility/", {"action": "on", "next": "/materials/"})
+    assert response.status_code == 302
+    assert "Версия для слабовидящих" in Client().get("/materials/").content.decode()
+    # The kept page depends on the display settings: this guest sees the version on.
+    assert "Обычная версия" in guest.get("/materials/").content.decode()
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(teacher, backend="metodset.accounts.backends.EmailBackend")
+    assert member.post("/accessibility/", {"action": "on"}).status_code == 403

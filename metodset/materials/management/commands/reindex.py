@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from metodset.materials import indexing
+from metodset.materials import indexing, pagecache
 from metodset.materials.models import Material
 from metodset.search import engine
 
@@ -28,5 +28,6 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         count = engine.index_many(indexing.all_documents(), rebuild=True)
+        pagecache.bump()
         seconds = time.perf_counter() - started
         self.stdout.write(f"Проиндексировано материалов: {count} за {seconds:.1f} с.")
