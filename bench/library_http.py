@@ -56,6 +56,8 @@ def configure(arguments: argparse.Namespace) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "http_settings",
         "LOG_LEVEL": "ERROR",
     }
+    if arguments.redis_url:
+        env["REDIS_URL"] = arguments.redis_url
     os.environ.update(env)
     sys.path[:0] = [str(BENCH), str(ROOT)]
     return env
@@ -295,6 +297,7 @@ def main() -> None:
     parser.add_argument("--var-dir", type=Path, default=None)
     parser.add_argument("--reuse", action="store_true", help="measure an existing --var-dir")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--redis-url", default="", help="the cache in Redis, as in production")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3)
@@ -313,7 +316,12 @@ def main() -> None:
 
     from metodset.materials.models import Material
 
-    if not arguments.reuse:
+    if arguments.reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+    else:
         build(arguments.materials)
     count = Material.objects.count()
     print(f"database: {connection.vendor}; materials: {count:,}; var: {env['METODSET_VAR_DIR']}")

@@ -2,8 +2,17 @@
 
 from typing import Any
 
-from django.db.models import CharField, Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from metodset.accounts import permissions
 from metodset.accounts.models import Membership, Organization, Role, User, name_key
@@ -75,35 +84,53 @@ def search_people(
 
 
 def public_teachers(
-    *, text: str = "", organization_id: int | None = None, subject_id: int | None = None
+    *,
+    text: str = "",
+    organization_id: int | None = None,
+    subject_id: int | None = None,
+    district_id: int | None = None,
 ) -> QuerySet[User]:
-    qs = User.objects.filter(
-        is_active=True,
-        memberships__status=Membership.Status.ACTIVE,
-        memberships__role__in=[Role.TEACHER, Role.SCHOOL_ADMIN],
-        memberships__organization__is_active=True,
+    """Teachers and heads with an active role in an active organization. Every condition
+    on roles is a semi-join (pk IN …), so nobody repeats and no DISTINCT over every column
+    is needed: that cost ~0.3 s a page at 40,000 teachers."""
+    roles = Membership.objects.filter(
+        status=Membership.Status.ACTIVE,
+        role__in=[Role.TEACHER, Role.SCHOOL_ADMIN],
+        organization__is_active=True,
     )
+    if organization_id:
+        roles = roles.filter(organization_id=organization_id)
+    if district_id:
+        roles = roles.filter(organization__district_id=district_id)
+    qs = User.objects.filter(is_active=True, pk__in=roles.values("user"))
     if subject_id:
-        qs = qs.filter(subjects=subject_id)
-    return search_people(qs, text=text, organization_id=organization_id, match_email=False)
+        qs = qs.filter(
+            pk__in=User.subjects.through.objects.filter(subject_id=subject_id).values("user")
+        )
+    for word in text.split():
+        qs = qs.filter(search_name__contains=name_key(word))
+    return _with_people(qs).order_by("last_name", "first_name", "pk")
 
 
 def organizations_with_counts(qs: QuerySet[Organization]) -> QuerySet[Organization]:
-    teachers = Count(
-        "memberships__user",
-        filter=Q(
-            memberships__role__in=[Role.TEACHER, Role.SCHOOL_ADMIN],
-            memberships__status=Membership.Status.ACTIVE,
-        ),
-        distinct=True,
-    )
-    students = Count(
-        "memberships__user",
-        filter=Q(memberships__role=Role.STUDENT, memberships__status=Membership.Status.ACTIVE),
-        distinct=True,
-    )
+    """Organizations with their numbers of staff and students. Correlated subqueries, not
+    a join with GROUP BY: a page of fifty counts fifty organizations, not the region."""
+
+    def active(roles: list[str]) -> Subquery:
+        people = (
+            Membership.objects.filter(
+                organization=OuterRef("pk"), role__in=roles, status=Membership.Status.ACTIVE
+            )
+            .order_by()
+            .values("organization")
+            .annotate(count=Count("user", distinct=True))
+            .values("count")
+        )
+        return Subquery(people, output_field=IntegerField())
+
     return qs.select_related("district", "kind").annotate(
-        teacher_count=teachers, student_count=students
+        teacher_count=Coalesce(active([Role.TEACHER, Role.SCHOOL_ADMIN]), 0),
+        student_count=Coalesce(active([Role.STUDENT]), 0),
     )
 
 

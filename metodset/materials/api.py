@@ -193,7 +193,7 @@ def material_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str
         per_page=PER_PAGE,
         viewer=indexing.viewer_of(request.user),
     )
-    by_id = selectors.catalogue(request.user).in_bulk([hit.id for hit in result.hits])
+    by_id = selectors.visible_by_id(request.user, [hit.id for hit in result.hits])
     items = [
         {
             "material": _material_data(by_id[hit.id]),

@@ -137,7 +137,12 @@ class Material(TimeStampedModel):
         verbose_name = _("материал")
         verbose_name_plural = _("материалы")
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="material_published"),
+            # The catalogue: its order, and for guests also its count (covering index).
+            models.Index(fields=["status", "-published_at", "-id"], name="material_newest"),
+            models.Index(
+                fields=["status", "visibility", "-published_at", "-id"],
+                name="material_newest_public",
+            ),
             models.Index(fields=["author", "status"], name="material_author"),
             models.Index(fields=["organization", "status"], name="material_organization"),
         ]

@@ -57,6 +57,16 @@ def sees_network_materials(user: Any) -> bool:
     return people.roles_of(user).is_network_member
 
 
+def published_visible_to(user: Any) -> QuerySet[Material]:
+    """The published materials the user may read (agrees with can_view_material for
+    published ones): the catalogue, without the OR of one's own drafts that would keep
+    the database from walking its index."""
+    published = Material.objects.filter(status=Material.Status.PUBLISHED)
+    if not people.roles_of(user).is_network_member:
+        published = published.filter(visibility=Material.Visibility.PUBLIC)
+    return published
+
+
 def materials_visible_to(user: Any) -> QuerySet[Material]:
     """Agrees with can_view_material."""
     roles = people.roles_of(user)

@@ -29,7 +29,7 @@ def catalogue(
     viewer: Any, *, subject_id: int | None = None, type_code: str = "", level: str = ""
 ) -> QuerySet[Material]:
     """Published materials the viewer may see, newest first."""
-    qs = permissions.materials_visible_to(viewer).filter(status=Material.Status.PUBLISHED)
+    qs = permissions.published_visible_to(viewer)
     if subject_id:
         qs = qs.filter(subject_id=subject_id)
     if type_code:
@@ -39,6 +39,12 @@ def catalogue(
     return qs.select_related("type", "subject", "author", "organization").order_by(
         "-published_at", "-id"
     )
+
+
+def visible_by_id(viewer: Any, ids: list[int]) -> dict[int, Material]:
+    """Those of `ids` the viewer may read, for cards. Unordered: ordered by date, the
+    database would walk the whole catalogue's index instead of looking the ids up."""
+    return catalogue(viewer).order_by().in_bulk(ids)
 
 
 def materials_of_author(author: Any) -> QuerySet[Material]:
@@ -162,5 +168,5 @@ def similar_to(viewer: Any, material: Material) -> list[Material]:
             material.pk, viewer=engine.Visibility(allow_network=network), limit=SIMILAR_SHOWN
         )
         cache.set(key, ids, SIMILAR_TTL)
-    found = catalogue(viewer).in_bulk(ids)
+    found = visible_by_id(viewer, ids)
     return [found[pk] for pk in ids if pk in found]

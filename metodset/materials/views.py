@@ -118,7 +118,7 @@ def _material_list(request: HttpRequest) -> HttpResponse:
             per_page=PER_PAGE,
             viewer=indexing.viewer_of(request.user),
         )
-        by_id = selectors.catalogue(request.user).in_bulk([hit.id for hit in result.hits])
+        by_id = selectors.visible_by_id(request.user, [hit.id for hit in result.hits])
         hits = [(by_id[hit.id], hit) for hit in result.hits if hit.id in by_id]
         context.update(
             {
@@ -129,18 +129,23 @@ def _material_list(request: HttpRequest) -> HttpResponse:
             }
         )
     else:
+        rights = "network" if permissions.sees_network_materials(request.user) else "public"
 
         def catalogue_page() -> str:
             qs = selectors.catalogue(
                 request.user, subject_id=subject_id, type_code=type_code, level=level
             )
-            page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+            paginator = Paginator(qs, PER_PAGE)
+            # Counting a million rows is the dearest part: one count serves every page.
+            paginator.count = pagecache.kept(
+                ("count", rights, subject_id, type_code, level), qs.count
+            )
+            page = paginator.get_page(request.GET.get("page"))
             return render_to_string(
                 "materials/catalogue_page.html", {"page_obj": page}, request=request
             )
 
         # The same page for everyone with the same rights: kept (pagecache) a minute.
-        rights = "network" if permissions.sees_network_materials(request.user) else "public"
         query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
         context["catalogue_html"] = mark_safe(  # noqa: S308 - our own template's output
             pagecache.kept((rights, query), catalogue_page)

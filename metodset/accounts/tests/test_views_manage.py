@@ -394,3 +394,25 @@ def test_a_teacher_with_two_roles_is_listed_with_the_school_once(
     Membership.objects.create(user=teacher, organization=world.school, role="school_admin")
     page = client.get("/teachers/").content.decode()
     assert page.count(f'<span class="me-2">{world.school.short_name}</span>') == 1
+
+
+def test_the_teacher_list_narrows_by_district_then_school(
+    client: Client, teacher: User, colleague: User, outsider: User, world: Any
+) -> None:
+    Membership.objects.create(user=teacher, organization=world.school, role="school_admin")
+    everyone = client.get("/teachers/").content.decode()
+    assert teacher.full_name in everyone
+    assert everyone.count(teacher.full_name) == 1, "two roles, one line"
+    assert outsider.full_name in everyone
+    assert 'id="organization"' not in everyone, "schools are offered within a district"
+    district = client.get(f"/teachers/?district={world.district.pk}").content.decode()
+    assert teacher.full_name in district
+    assert colleague.full_name in district
+    assert outsider.full_name not in district
+    schools = district[district.index('id="organization"') :].split("</select>")[0]
+    assert world.school.short_name in schools
+    assert world.far_school.short_name not in schools
+    school = client.get(f"/teachers/?organization={world.other_school.pk}").content.decode()
+    assert colleague.full_name in school
+    assert teacher.full_name not in school
+    assert f'<option value="{world.district.pk}" selected' in school

@@ -20,7 +20,15 @@ from metodset.accounts.forms import (
     PersonEditForm,
     ReasonForm,
 )
-from metodset.accounts.models import Membership, Organization, ParentLink, Role, Subject, User
+from metodset.accounts.models import (
+    District,
+    Membership,
+    Organization,
+    ParentLink,
+    Role,
+    Subject,
+    User,
+)
 from metodset.core.exceptions import DomainError
 
 PER_PAGE = 50
@@ -49,10 +57,25 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     organization_id = _int(request.GET.get("organization"))
     subject_id = _int(request.GET.get("subject"))
+    district_id = _int(request.GET.get("district"))
+    if organization_id and not district_id:
+        district_id = (
+            Organization.objects.filter(pk=organization_id)
+            .values_list("district_id", flat=True)
+            .first()
+        )
     qs = selectors.public_teachers(
-        text=text, organization_id=organization_id, subject_id=subject_id
+        text=text, organization_id=organization_id, subject_id=subject_id, district_id=district_id
     )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    # A region has 1,500 organizations: they are offered once a district is chosen.
+    organizations = (
+        Organization.objects.active()
+        .filter(kind__is_education_authority=False, district_id=district_id)
+        .order_by("short_name")
+        if district_id
+        else Organization.objects.none()
+    )
     return render(
         request,
         "accounts/teacher_list.html",
@@ -61,9 +84,9 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
             "q": text,
             "organization_id": organization_id,
             "subject_id": subject_id,
-            "organizations": Organization.objects.active()
-            .filter(kind__is_education_authority=False)
-            .order_by("short_name"),
+            "district_id": district_id,
+            "districts": District.objects.order_by("name"),
+            "organizations": organizations,
             "subjects": Subject.objects.all(),
         },
     )
