@@ -11,10 +11,12 @@
 2. Times the bare `engine.search` call (top 20 with all facets, a guest) for the corpus's
    queries.
 3. Serves the site with gunicorn (production settings, sync workers) and times
-   GET /materials/?q=… one request at a time: p50/p95 and the ratio to the bare call.
+   GET /materials/?q=… one request at a time, signed in as a teacher (so that every page
+   is made, not kept): p50/p95 and the ratio to the bare call.
 4. With wrk, 20 connections: a bare "hello" Django view (same middleware), the
-   catalogue, search pages and material pages; requests per second, and the ratio to
-   hello.
+   catalogue, search pages and material pages, each for guests (who get kept pages,
+   core.guestcache) and for a signed-in teacher (pages made for the person); requests
+   per second, and the ratio to hello.
 
 Runs on SQLite unless --database-url names PostgreSQL. Not part of the test suite.
 """
@@ -223,7 +225,8 @@ def serve(env: dict[str, str], workers: int, port: int) -> subprocess.Popen[byte
     raise SystemExit("gunicorn did not start")
 
 
-def http_search(port: int, rounds: int) -> dict[str, list[float]]:
+def http_search(port: int, rounds: int, cookie: str) -> dict[str, list[float]]:
+    """Signed in: a teacher's pages are made for them, never kept (a guest's would be)."""
     from corpus import QUERIES
 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -232,7 +235,7 @@ def http_search(port: int, rounds: int) -> dict[str, list[float]]:
         for query in QUERIES:
             path = "/materials/?" + urllib.parse.urlencode({"q": query})
             began = time.perf_counter()
-            connection.request("GET", path)
+            connection.request("GET", path, headers={"Cookie": cookie})
             response = connection.getresponse()
             body = response.read()
             took = (time.perf_counter() - began) * 1000
@@ -243,7 +246,23 @@ def http_search(port: int, rounds: int) -> dict[str, list[float]]:
     return timings
 
 
-def wrk(port: int, name: str, paths: list[str], seconds: int, workdir: Path) -> float:
+def session_cookie() -> str:
+    """A signed-in teacher's session, for the pages made afresh for each person."""
+    from django.test import Client
+
+    from metodset.accounts.models import Membership, Role
+
+    teacher = Membership.objects.filter(role=Role.TEACHER, user__is_active=True).first()
+    if teacher is None:
+        raise SystemExit("no teacher in the bench database")
+    client = Client()
+    client.force_login(teacher.user, backend="metodset.accounts.backends.EmailBackend")
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def wrk(
+    port: int, name: str, paths: list[str], seconds: int, workdir: Path, cookie: str = ""
+) -> float:
     script = workdir / f"{name}.lua"
     listed = ",\n".join(f'  "{path}"' for path in paths)
     script.write_text(
@@ -271,6 +290,7 @@ def wrk(port: int, name: str, paths: list[str], seconds: int, workdir: Path) -> 
             "30s",
             "-s",
             str(script),
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
             f"http://127.0.0.1:{port}",
         ],
         capture_output=True,
@@ -280,7 +300,7 @@ def wrk(port: int, name: str, paths: list[str], seconds: int, workdir: Path) -> 
     rate = float(next(line for line in output.splitlines() if "Requests/sec" in line).split()[1])
     latency = next(line for line in output.splitlines() if line.strip().startswith("Latency"))
     errors = next(line for line in output.splitlines() if line.startswith("errors"))
-    print(f"  {name:24} {rate:8.1f} req/s   latency {' '.join(latency.split()[1:3])}  {errors}")
+    print(f"  {name:28} {rate:8.1f} req/s   latency {' '.join(latency.split()[1:3])}  {errors}")
     return rate
 
 
@@ -330,7 +350,8 @@ def main() -> None:
     bare_p50, bare_p95 = percentiles(bare)
     process = serve(env, arguments.workers, arguments.port)
     try:
-        through_http = http_search(arguments.port, arguments.rounds)
+        cookie = session_cookie()
+        through_http = http_search(arguments.port, arguments.rounds, cookie)
         http_p50, http_p95 = percentiles(through_http)
         print(f"search, {len(bare)} queries × {arguments.rounds} rounds, top 20 with facets:")
         print(f"  bare engine.search   p50 {bare_p50:6.1f} ms   p95 {bare_p95:6.1f} ms")
@@ -364,7 +385,11 @@ def main() -> None:
             "material page": [f"/materials/{pk}/" for pk in ids],
         }
         for name, paths in loads.items():
-            rate = wrk(arguments.port, name, paths, arguments.seconds, workdir)
+            rate = wrk(arguments.port, f"{name} (guest)", paths, arguments.seconds, workdir)
+            print(f"  {'':24} ratio to hello: {rate / hello:.2f}")
+            rate = wrk(
+                arguments.port, f"{name} (signed in)", paths, arguments.seconds, workdir, cookie
+            )
             print(f"  {'':24} ratio to hello: {rate / hello:.2f}")
     finally:
         process.send_signal(signal.SIGTERM)

@@ -9,6 +9,7 @@ withdraw, hide, restore, edit), so such a change shows at once; counters on the 
 (views, downloads, rating) may lag by up to TTL seconds.
 """
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,20 +19,37 @@ TTL = 60
 GENERATION_KEY = "materials:catalogue:generation"
 
 
+# Each process re-reads the generation at most this often (a cache round trip is most of
+# what a kept page costs); a change made in another process shows within this time.
+LOCAL_SECONDS = 1.0
+_local: dict[str, tuple[float, int]] = {}
+
+
 def generation() -> int:
+    now = time.monotonic()
+    remembered = _local.get(GENERATION_KEY)
+    if remembered is not None and now - remembered[0] < LOCAL_SECONDS:
+        return remembered[1]
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _fresh(), None)
+        value = cache.get(GENERATION_KEY, 0)
+    _local[GENERATION_KEY] = (now, int(value))
     return int(value)
 
 
 def bump() -> None:
     """The catalogue changed: every kept page is out of date."""
+    _local.clear()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.add(GENERATION_KEY, 2, None)
+        cache.add(GENERATION_KEY, _fresh(), None)
+
+
+def _fresh() -> int:
+    """A first generation that no generation before a cache loss can have had."""
+    return time.time_ns() // 1000
 
 
 def kept(parts: tuple[Any, ...], make: Callable[[], Any]) -> Any:
@@ -54,4 +72,4 @@ def bump_material(material_id: int) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.add(key, 1, None)
+        cache.add(key, _fresh(), None)

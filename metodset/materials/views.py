@@ -254,6 +254,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     material = get_material_for(request.user, pk)
     services.count_view(material.pk)
+    material.views = services.views_of([material])[material.pk]  # type: ignore[attr-defined]
     files = list(selectors.current_files(material))
     for item in files:
         item.size_label = format_size(item.size)  # type: ignore[attr-defined]
@@ -464,6 +465,9 @@ def material_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 def my_materials(request: HttpRequest) -> HttpResponse:
     materials = selectors.materials_of_author(request.user)
     page = Paginator(materials, PER_PAGE).get_page(request.GET.get("page"))
+    views = services.views_of(page)
+    for material in page:
+        material.views = views[material.pk]  # type: ignore[attr-defined]
     return render(
         request,
         "materials/my_materials.html",
