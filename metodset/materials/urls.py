@@ -22,5 +22,6 @@ urlpatterns = [
     path("<int:pk>/rate/", views.material_rate, name="rate"),
     path("<int:pk>/report/", views.material_report, name="report"),
     path("<int:pk>/bookmark/", views.material_bookmark, name="bookmark"),
+    path("<int:pk>/similar/", views.material_similar, name="similar"),
     path("<int:pk>/<str:action>/", views.material_transition, name="transition"),
 ]

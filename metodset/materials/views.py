@@ -30,6 +30,8 @@ from metodset.search import engine
 # Facet values listed beside the results: the most frequent first.
 FACET_VALUES_SHOWN = 12
 PER_PAGE = 30
+# Search hits a page: a list, not a grid of cards.
+SEARCH_PER_PAGE = 20
 
 
 def get_material_for(user: Any, pk: int) -> Material:
@@ -115,7 +117,7 @@ def _material_list(request: HttpRequest) -> HttpResponse:
             filters=filters,
             sort=engine_sort,
             page=page_number,
-            per_page=PER_PAGE,
+            per_page=SEARCH_PER_PAGE,
             viewer=indexing.viewer_of(request.user),
         )
         by_id = selectors.visible_by_id(request.user, [hit.id for hit in result.hits])
@@ -125,7 +127,7 @@ def _material_list(request: HttpRequest) -> HttpResponse:
                 "result": result,
                 "hits": hits,
                 "facets": _facet_links(request, selectors.facet_labels(_top(request, result))),
-                "page_obj": Paginator(range(result.total), PER_PAGE).get_page(page_number),
+                "page_obj": Paginator(range(result.total), SEARCH_PER_PAGE).get_page(page_number),
             }
         )
     else:
@@ -251,6 +253,18 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def material_similar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The «Похожие материалы» block, loaded after the page (HTMX): looking for them in a
+    million materials should not hold the page up."""
+    material = get_material_for(request.user, pk)
+    similar = (
+        selectors.similar_to(request.user, material)
+        if material.status == Material.Status.PUBLISHED
+        else []
+    )
+    return render(request, "materials/similar.html", {"similar": similar})
+
+
 def _material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     material = get_material_for(request.user, pk)
     services.count_view(material.pk)
@@ -279,11 +293,6 @@ def _material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_moderator": permissions.can_moderate_material(request.user, material),
         "can_report": permissions.can_report(request.user, material),
         "bookmarks": selectors.bookmarks_of(request.user, material),
-        "similar": (
-            selectors.similar_to(request.user, material)
-            if material.status == Material.Status.PUBLISHED
-            else []
-        ),
     }
     return render(request, "materials/material_detail.html", context)
 
