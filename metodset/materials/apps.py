@@ -14,4 +14,10 @@ class MaterialsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register notification kinds and the sections of people's and organizations' pages.
-        from metodset.materials import sections, services  # noqa: F401
+        from metodset.core import guestcache
+        from metodset.materials import pagecache, sections, services  # noqa: F401
+
+        # Guests' kept pages follow the library's generation; a kept material page still
+        # counts its view.
+        guestcache.register_part(pagecache.generation)
+        guestcache.register_hit("materials.view", services.count_view)

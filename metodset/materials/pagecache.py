@@ -62,9 +62,11 @@ def kept(parts: tuple[Any, ...], make: Callable[[], Any]) -> Any:
     return value
 
 
-def material_generation(material_id: int) -> int:
-    """Goes up when a material's own page changes (comments, ratings, files)."""
-    return int(cache.get(f"materials:page:{material_id}", 0))
+def material_checks(material_id: int) -> dict[str, Any]:
+    """What a kept page of the material depends on besides the library's generation: its
+    own generation, which goes up when its page changes (comments, ratings, files)."""
+    key = f"materials:page:{material_id}"
+    return {key: cache.get(key)}
 
 
 def bump_material(material_id: int) -> None:

@@ -64,9 +64,7 @@ SORTS = {
 def material_list(request: HttpRequest) -> HttpResponse:
     """The catalogue; with a query, the search engine answers with facets and snippets.
     Guests get a kept copy while the library does not change (core.guestcache)."""
-    return guestcache.page(
-        request, ("materials", pagecache.generation()), lambda: _material_list(request)
-    )
+    return guestcache.keep(_material_list(request))
 
 
 def _material_list(request: HttpRequest) -> HttpResponse:
@@ -245,12 +243,11 @@ class _FileRefusedError(Exception):
 
 def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A material; guests get a kept copy while neither the library nor this material's
-    page changed, and the view is counted either way."""
-    parts = ("material", pagecache.generation(), pk, pagecache.material_generation(pk))
-    response = guestcache.page(request, parts, lambda: _material_detail(request, pk))
-    if response.get(guestcache.HEADER) == "hit":
-        services.count_view(pk)
-    return response
+    page changed, and the view is counted either way (on a kept copy, by the hit)."""
+    checks = pagecache.material_checks(pk)
+    return guestcache.keep(
+        _material_detail(request, pk), checks=checks, on_hit=("materials.view", pk)
+    )
 
 
 def material_similar(request: HttpRequest, pk: int) -> HttpResponse:

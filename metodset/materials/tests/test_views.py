@@ -281,8 +281,10 @@ def test_guests_get_kept_pages_that_follow_comments_and_never_a_persons_page(
     page = guest.get(url)
     assert page["X-Page-Cache"] == "miss"
     assert "Отличные сказки!" in page.content.decode()
-    # A guest's page has no CSRF token (nothing personal to keep) ...
+    # A guest's page has no CSRF token and sets no cookie (nothing personal to keep) ...
     assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert "X-CSRFToken" not in page.content.decode()
+    assert not page.cookies
     # ... and a signed-in person never gets a kept page.
     reader = Client()
     reader.force_login(colleague, backend="metodset.accounts.backends.EmailBackend")
@@ -312,3 +314,15 @@ def test_views_are_written_in_batches_and_shown_exactly(teacher: User, login: An
     assert services.views_of([material])[material.pk] == services.VIEWS_BATCH + 3
     page = login(teacher).get("/materials/mine/").content.decode()
     assert f'<td class="text-end">{services.VIEWS_BATCH + 3}</td>' in page
+
+
+def test_a_kept_page_keeps_its_security_headers_and_the_host_check(teacher: User) -> None:
+    published(teacher, title="Материал для гостей")
+    guest = Client()
+    made = guest.get("/materials/")
+    kept = guest.get("/materials/")
+    assert kept["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Type"):
+        assert kept[header] == made[header]
+    assert kept.content == made.content
+    assert guest.get("/materials/", HTTP_HOST="evil.example").status_code == 400
