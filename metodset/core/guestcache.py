@@ -8,7 +8,8 @@ a view). `GuestPageMiddleware`, right after the security middleware, answers lat
 requests of guests (no session cookie, no message waiting) from the cache with the very
 headers the page had (CSP and the rest), and keeps marked pages on their way out. Apps
 register what every kept page depends on (`register_part`: the library's generation) and
-their hit handlers (`register_hit`).
+their hit handlers (`register_hit`), and the addresses that have kept pages at all
+(`register_prefix`): any other request passes by without a cache lookup.
 """
 
 import hashlib
@@ -25,7 +26,14 @@ from metodset.core import accessibility
 HEADER = "X-Page-Cache"
 TTL = 60
 _parts: list[Callable[[], Any]] = []
+_prefixes: list[str] = []
 _hits: dict[str, Callable[[Any], None]] = {}
+
+
+def register_prefix(prefix: str) -> None:
+    """Addresses under which kept pages may be: other requests are not looked up."""
+    if prefix not in _prefixes:
+        _prefixes.append(prefix)
 
 
 def register_part(part: Callable[[], Any]) -> None:
@@ -54,6 +62,7 @@ def _eligible(request: HttpRequest) -> bool:
     """A guest with nothing personal: no session, no message waiting to be shown."""
     return (
         request.method == "GET"
+        and request.path.startswith(tuple(_prefixes))
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
