@@ -97,6 +97,10 @@ class SearchQuery(Schema):
     type: str | None = None
     level: str | None = None
     grade: int | None = None
+    organization: int | None = Field(None, description="Организация автора (id), как фасет.")
+    year: int | None = Field(
+        None, description="Учебный год публикации: год его начала, 2025 — это 2025/2026."
+    )
     sort: Literal["relevance", "newest", "rating", "downloads"] = "relevance"
     page: int = Field(1, ge=1)
 
@@ -180,6 +184,8 @@ def material_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str
             "type": query.type,
             "level": query.level,
             "grade": query.grade,
+            "organization": query.organization,
+            "year": query.year,
         }.items()
         if value
     }

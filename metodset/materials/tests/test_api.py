@@ -62,6 +62,16 @@ def test_create_upload_publish_and_find(
     assert found["items"][0]["material"]["id"] == material_id
     assert "<mark>" in found["items"][0]["snippet_html"]
     assert found["facets"]["grade"] == [{"value": 6, "label": "6 класс", "count": 1}]
+    school = teacher.memberships.get().organization_id
+    year = found["facets"]["year"][0]["value"]
+    for params, total in [
+        ({"organization": school}, 1),
+        ({"organization": school + 1000}, 0),
+        ({"year": year}, 1),
+        ({"year": year - 1}, 0),
+    ]:
+        narrowed = Client().get("/api/v1/materials", {"q": "приставками", **params}).json()
+        assert narrowed["total"] == total, params
 
 
 def test_rights_are_the_pages_rights(
