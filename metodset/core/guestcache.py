@@ -27,7 +27,7 @@ HEADER = "X-Page-Cache"
 TTL = 60
 _parts: list[Callable[[], Any]] = []
 _prefixes: list[str] = []
-_hits: dict[str, Callable[[Any], None]] = {}
+_hits: dict[str, Callable[[Any], object]] = {}
 
 
 def register_prefix(prefix: str) -> None:
@@ -42,7 +42,7 @@ def register_part(part: Callable[[], Any]) -> None:
         _parts.append(part)
 
 
-def register_hit(name: str, handler: Callable[[Any], None]) -> None:
+def register_hit(name: str, handler: Callable[[Any], object]) -> None:
     """What to do when a kept page marked with `on_hit=(name, argument)` is served."""
     _hits[name] = handler
 

@@ -13,7 +13,7 @@ from metodset.accounts.api import PUBLIC, SIGNED_IN
 from metodset.accounts.models import Subject, User
 from metodset.core.exceptions import DomainError
 from metodset.materials import indexing, permissions, selectors, services
-from metodset.materials.models import Comment, Level, Material, MaterialFile, MaterialType
+from metodset.materials.models import Comment, Material, MaterialFile, MaterialType
 from metodset.search import engine
 
 router = Router(tags=["Библиотека материалов"])
@@ -177,20 +177,14 @@ def _actor(request: HttpRequest) -> User:
 def material_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
     """Поиск по-русски с морфологией, внутри файлов тоже, с фасетами; без `q` — все видимые
     вызывающему материалы, сначала новые."""
-    filters = {
-        key: value
-        for key, value in {
-            "subject": query.subject,
-            "type": query.type,
-            "level": query.level,
-            "grade": query.grade,
-            "organization": query.organization,
-            "year": query.year,
-        }.items()
-        if value
-    }
-    if query.level and query.level not in Level.values:
-        filters.pop("level")
+    filters = selectors.search_filters(
+        subject=query.subject,
+        type=query.type,
+        level=query.level,
+        grade=query.grade,
+        organization=query.organization,
+        year=query.year,
+    )
     result = engine.search(
         query.q,
         filters=filters,

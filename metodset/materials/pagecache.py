@@ -32,7 +32,7 @@ def generation() -> int:
         return remembered[1]
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, _fresh(), None)
+        _go_up(GENERATION_KEY)
         value = cache.get(GENERATION_KEY, 0)
     _local[GENERATION_KEY] = (now, int(value))
     return int(value)
@@ -41,15 +41,15 @@ def generation() -> int:
 def bump() -> None:
     """The catalogue changed: every kept page is out of date."""
     _local.clear()
+    _go_up(GENERATION_KEY)
+
+
+def _go_up(key: str) -> None:
+    """The next generation; after a cache loss, one that no earlier generation had."""
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.add(GENERATION_KEY, _fresh(), None)
-
-
-def _fresh() -> int:
-    """A first generation that no generation before a cache loss can have had."""
-    return time.time_ns() // 1000
+        cache.add(key, time.time_ns() // 1000, None)
 
 
 def kept(parts: tuple[Any, ...], make: Callable[[], Any]) -> Any:
@@ -70,8 +70,4 @@ def material_checks(material_id: int) -> dict[str, Any]:
 
 
 def bump_material(material_id: int) -> None:
-    key = f"materials:page:{material_id}"
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.add(key, _fresh(), None)
+    _go_up(f"materials:page:{material_id}")

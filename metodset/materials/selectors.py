@@ -41,6 +41,15 @@ def catalogue(
     )
 
 
+def search_filters(**values: Any) -> dict[str, Any]:
+    """The engine's filters from a page's or the API's parameters: the given ones, an
+    unknown level dropped."""
+    filters = {key: value for key, value in values.items() if value}
+    if filters.get("level") not in (None, *Level.values):
+        filters.pop("level")
+    return filters
+
+
 def visible_by_id(viewer: Any, ids: list[int]) -> dict[int, Material]:
     """Those of `ids` the viewer may read, for cards. Looked up by primary key alone and
     checked here (as published_visible_to): with the status in the query, SQLite without

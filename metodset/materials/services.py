@@ -342,9 +342,10 @@ def _views_key(material_id: int) -> str:
     return f"materials:views:{material_id}"
 
 
-def count_view(material_id: int) -> None:
+def count_view(material_id: int) -> int:
     """One more view. Whoever's view completes a batch writes the batch: one process per
-    batch, since the cache's increment is atomic; a lost cache loses under a batch."""
+    batch, since the cache's increment is atomic; a lost cache loses under a batch.
+    Returns how many views a row of the material read just before lacks."""
     key = _views_key(material_id)
     try:
         pending = cache.incr(key)
@@ -353,6 +354,8 @@ def count_view(material_id: int) -> None:
         pending = cache.incr(key)
     if pending % VIEWS_BATCH == 0:
         Material.objects.filter(pk=material_id).update(views_count=F("views_count") + VIEWS_BATCH)
+        return VIEWS_BATCH
+    return int(pending % VIEWS_BATCH)
 
 
 def views_of(materials: Iterable[Material]) -> dict[int, int]:

@@ -96,19 +96,14 @@ def _material_list(request: HttpRequest) -> HttpResponse:
         "can_create": permissions.can_create_material(request.user),
     }
     if query or grade or organization_id or year:
-        filters: dict[str, Any] = {}
-        if subject_id:
-            filters["subject"] = subject_id
-        if type_code:
-            filters["type"] = type_code
-        if level:
-            filters["level"] = level
-        if grade:
-            filters["grade"] = grade
-        if organization_id:
-            filters["organization"] = organization_id
-        if year:
-            filters["year"] = year
+        filters = selectors.search_filters(
+            subject=subject_id,
+            type=type_code,
+            level=level,
+            grade=grade,
+            organization=organization_id,
+            year=year,
+        )
         page_number = _int(request.GET.get("page")) or 1
         result = engine.search(
             query,
@@ -264,8 +259,8 @@ def material_similar(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     material = get_material_for(request.user, pk)
-    services.count_view(material.pk)
-    material.views = services.views_of([material])[material.pk]  # type: ignore[attr-defined]
+    unwritten = services.count_view(material.pk)
+    material.views = material.views_count + unwritten  # type: ignore[attr-defined]
     files = list(selectors.current_files(material))
     for item in files:
         item.size_label = format_size(item.size)  # type: ignore[attr-defined]
@@ -444,24 +439,23 @@ def material_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     ?view=pdf shows the PDF made from a presentation or DOC file."""
     material = get_material_for(request.user, pk)
     material_file = get_object_or_404(MaterialFile, pk=file_pk, material=material)
+    shown, name, content_type = (
+        material_file.file,
+        material_file.original_name,
+        material_file.mime_type,
+    )
     if request.GET.get("view") == "pdf":
         if not material_file.viewer_pdf:
             raise Http404
-        response = FileResponse(
-            material_file.viewer_pdf.open("rb"),
-            filename=f"{Path(material_file.original_name).stem}.pdf",
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-    view = request.GET.get("view") == "1" and material_file.shown_inline
-    if not view:
-        services.count_download(material_file)
+        shown, name = material_file.viewer_pdf, f"{Path(name).stem}.pdf"
+        content_type = "application/pdf"
+        view = True
+    else:
+        view = request.GET.get("view") == "1" and material_file.shown_inline
+        if not view:
+            services.count_download(material_file)
     response = FileResponse(
-        material_file.file.open("rb"),
-        as_attachment=not view,
-        filename=material_file.original_name,
-        content_type=material_file.mime_type,
+        shown.open("rb"), as_attachment=not view, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
