@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError
 from metodset.accounts.api import SIGNED_IN, InvalidTokenError
 from metodset.accounts.api import router as accounts_router
 from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.groups.api import router as groups_router
 from metodset.materials.api import router as materials_router
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", materials_router)
+api.add_router("", groups_router)
 
 
 @api.exception_handler(AuthenticationError)

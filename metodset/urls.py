@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("metodset.accounts.urls")),
     path("notifications/", include("metodset.notifications.urls")),
     path("materials/", include("metodset.materials.urls")),
+    path("groups/", include("metodset.groups.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

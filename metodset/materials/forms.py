@@ -69,6 +69,23 @@ class MaterialForm(StyledForm):
     )
     video_url = forms.URLField(label=_("Ссылка на видео"), required=False, assume_scheme="https")
 
+    def __init__(
+        self, *args: Any, places: list[tuple[Any, list[Any]]] | None = None, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        if places:
+            # Where else the author may publish: their groups (see materials.places).
+            self.fields["place"] = forms.ChoiceField(
+                label=_("Опубликовать также в"),
+                choices=[
+                    ("", _("— только в библиотеке —")),
+                    *[(str(label), [(p.key, p.title) for p in items]) for label, items in places],
+                ],
+                required=False,
+                help_text=_("Материал появится на странице объединения, когда будет опубликован."),
+            )
+            self.fields["place"].widget.attrs["class"] = "form-select"
+
 
 class FilesForm(StyledForm):
     attachments = MultipleFileField(

@@ -374,6 +374,11 @@ def _page_changed(material_id: int) -> None:
     transaction.on_commit(partial(pagecache.bump_material, material_id))
 
 
+def places_changed(material_id: int) -> None:
+    """A material was published into a group (or left it): its page names its places."""
+    _page_changed(material_id)
+
+
 def remove_file(*, actor: User, material_file: MaterialFile) -> MaterialFile:
     """A removed file stays with the versions that had it."""
     material = material_file.material

@@ -22,7 +22,7 @@ from metodset.accounts.models import Subject, User
 from metodset.core import guestcache
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import format_size
-from metodset.materials import indexing, pagecache, permissions, selectors, services
+from metodset.materials import indexing, pagecache, permissions, places, selectors, services
 from metodset.materials.forms import FilesForm, MaterialForm, ReasonForm
 from metodset.materials.models import Bookmark, Comment, Level, Material, MaterialFile, MaterialType
 from metodset.search import engine
@@ -203,12 +203,20 @@ def _attach(
 def material_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_material(request.user):
         raise PermissionDenied
-    form = MaterialForm(request.POST or None)
+    form = MaterialForm(
+        request.POST or None,
+        places=places.offered_to(request.user),
+        initial={"place": request.GET.get("place", "")},
+    )
     files_form = FilesForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and files_form.is_valid():
+        fields = dict(form.cleaned_data)
+        place = fields.pop("place", "")
         try:
             with transaction.atomic():
-                material = services.create_material(actor=_actor(request), **form.cleaned_data)
+                material = services.create_material(actor=_actor(request), **fields)
+                if place:
+                    places.attach(actor=_actor(request), material=material, key=place)
                 if _attach(request, material, files_form) is None:
                     raise _FileRefusedError
                 if request.POST.get("publish"):
@@ -273,6 +281,7 @@ def _material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "images": images,
         "versions": material.versions.select_related("created_by")[:20],
         "coauthors": list(material.coauthors.all()),
+        "places": places.of_material(request.user, material),
         "can_edit": permissions.can_edit_material(request.user, material),
         "can_publish": permissions.can_publish_material(request.user, material),
         "can_moderate": permissions.can_moderate_material(request.user, material),

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "metodset.accounts",
     "metodset.search.apps.SearchConfig",
     "metodset.materials",
+    "metodset.documents",
+    "metodset.groups",
 ]
 
 MIDDLEWARE = [

@@ -63,6 +63,7 @@ def reference_rows(transactional_db: Any) -> None:
         ("accounts", "0002_reference_data"),
         ("accounts", "0003_methodist_group"),
         ("materials", "0002_material_types"),
+        ("groups", "0002_group_kinds"),
     ):
         importlib.import_module(f"metodset.{app}.migrations.{name}").forwards(apps, None)
 

@@ -368,8 +368,9 @@ class TestCatalogueQueries:
             assert client.get("/teachers/").status_code == 200
         with django_assert_num_queries(4):
             assert client.get("/organizations/").status_code == 200
-        # The organization, its staff, their subjects, and the count of the library's section.
-        with django_assert_num_queries(4):
+        # The organization, its staff, their subjects, the count of the library's section and
+        # the groups' section (who takes part in what).
+        with django_assert_num_queries(5):
             assert client.get(f"/organizations/{world.school.pk}/").status_code == 200
 
 

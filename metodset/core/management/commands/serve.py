@@ -21,8 +21,13 @@ from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from metodset.core import periodic
+
 logger = logging.getLogger(__name__)
 
+# Reminders of deadlines are checked this often by `serve` (production: `run_periodic` by
+# cron every 15 minutes).
+PERIODIC_INTERVAL_SECONDS = 300.0
 # After an unexpected error (say, the tables are not migrated yet) the worker waits this
 # long before it looks for tasks again, instead of dying with the thread.
 RESTART_DELAY_SECONDS = 5.0
@@ -98,3 +103,4 @@ class Command(StaticRunserverCommand):
             return
         worker, _thread = start_worker_thread()
         self.stdout.write(f"Обработчик фоновых задач запущен ({worker.worker_id}).")
+        periodic.start_thread(PERIODIC_INTERVAL_SECONDS)

@@ -1,0 +1,77 @@
+"""Shared by the pages of groups and applications: fetching with the viewer's rights, turning
+a service's refusal into 403 or a message."""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from metodset.accounts.models import District, User
+from metodset.accounts.permissions import roles_of
+from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.groups import permissions
+from metodset.groups.models import (
+    Group,
+    ProblemGroupApplication,
+)
+
+PER_PAGE = 30
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def get_group_for(user: Any, pk: int) -> Group:
+    """404 both for a missing group and one the user may not see."""
+    group = get_object_or_404(
+        Group.objects.select_related("kind", "district", "subject", "organization", "product"),
+        pk=pk,
+    )
+    if not permissions.can_view_group(user, group):
+        raise Http404
+    return group
+
+
+def get_application_for(user: Any, pk: int) -> ProblemGroupApplication:
+    application = get_object_or_404(
+        ProblemGroupApplication.objects.select_related(
+            "applicant",
+            "applicant_organization__kind",
+            "district",
+            "subject",
+            "proposed_leader",
+            "decided_by",
+            "group",
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_application(user, application):
+        raise Http404
+    return application
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    """Call a service; a refusal of rights is 403, any other refusal a message."""
+    try:
+        action()
+    except PermissionDeniedError as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _home_district(user: User) -> District | None:
+    roles = roles_of(user)
+    ids = sorted(roles.district_ids) or sorted(roles.member_district_ids)
+    return District.objects.filter(pk__in=ids[:1]).first()
