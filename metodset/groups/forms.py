@@ -35,9 +35,7 @@ class GroupFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm".replace(
-                "form-select form-control-sm", "form-select form-select-sm"
-            )
+            field.widget.attrs["class"] = f"{css} {css}-sm"
 
 
 class ApplicationForm(StyledForm):

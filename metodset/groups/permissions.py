@@ -47,7 +47,7 @@ def _is_student_only(roles: Roles) -> bool:
     return bool(roles.student_org_ids or roles.parent_org_ids) and not _is_network_staff(roles)
 
 
-def _membership(user: Any, group: Group) -> GroupMember | None:
+def membership_of(user: Any, group: Group) -> GroupMember | None:
     """The person's row in the group, fetched once per request and group."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -62,12 +62,12 @@ def forget_membership(user: Any) -> None:
 
 
 def is_member(user: Any, group: Group) -> bool:
-    row = _membership(user, group)
+    row = membership_of(user, group)
     return row is not None and row.is_active
 
 
 def is_leader(user: Any, group: Group) -> bool:
-    row = _membership(user, group)
+    row = membership_of(user, group)
     return row is not None and row.is_leader
 
 
@@ -82,7 +82,7 @@ def can_view_group(user: Any, group: Group) -> bool:
     roles = roles_of(user)
     if _manages(roles, group.district_id, group.district.region_id):
         return True
-    row = _membership(user, group)
+    row = membership_of(user, group)
     if row is not None and row.status in {
         GroupMember.Status.ACTIVE,
         GroupMember.Status.INVITED,
@@ -160,7 +160,7 @@ def can_join(user: Any, group: Group, *, check_state: bool = True) -> bool:
         return False
     if not check_state:
         return True
-    row = _membership(user, group)
+    row = membership_of(user, group)
     return (
         not group.is_closed
         and group.joining != Group.Joining.INVITATION
@@ -169,7 +169,7 @@ def can_join(user: Any, group: Group, *, check_state: bool = True) -> bool:
 
 
 def can_leave(user: Any, group: Group) -> bool:
-    row = _membership(user, group)
+    row = membership_of(user, group)
     return row is not None and row.is_active and not row.is_leader and not group.is_closed
 
 

@@ -229,6 +229,24 @@ def _activate(row: GroupMember) -> None:
     row.ended_at = None
 
 
+def _membership_changed(
+    group: Group, *, actor: User, person: User, row: GroupMember, comment: str, was: str = ""
+) -> None:
+    """One audit entry for a change of membership, and a line in the feed when someone
+    joined."""
+    audit.record(
+        actor=actor,
+        action="group.member",
+        target=group,
+        from_state=was,
+        to_state=row.status,
+        comment=comment,
+        district_id=group.district_id,
+    )
+    if row.is_active:
+        _news(group, actor, _("%(name)s вступил в группу") % {"name": shown_name(person)})
+
+
 def invite_member(*, actor: User, group: Group, person: User, message: str = "") -> GroupMember:
     """The leader (or the district) invites a person; they accept or decline."""
     _check_open(group)
@@ -263,16 +281,7 @@ def invite_member(*, actor: User, group: Group, person: User, message: str = "")
             row.invited_by = actor
             row.message = message.strip()
             row.save()
-        audit.record(
-            actor=actor,
-            action="group.member",
-            target=group,
-            to_state=row.status,
-            comment=person.full_name,
-            district_id=group.district_id,
-        )
-        if row.is_active:
-            _news(group, actor, _("%(name)s вступил в группу") % {"name": shown_name(person)})
+        _membership_changed(group, actor=actor, person=person, row=row, comment=person.full_name)
         notify(
             recipients=[person],
             kind=MEMBERSHIP_NEWS.code,
@@ -296,17 +305,9 @@ def answer_invitation(*, actor: User, group: Group, accept: bool) -> GroupMember
         else:
             row.status = GroupMember.Status.DECLINED
         row.save()
-        audit.record(
-            actor=actor,
-            action="group.member",
-            target=group,
-            from_state="invited",
-            to_state=row.status,
-            comment=actor.full_name,
-            district_id=group.district_id,
+        _membership_changed(
+            group, actor=actor, person=actor, row=row, comment=actor.full_name, was="invited"
         )
-        if accept:
-            _news(group, actor, _("%(name)s вступил в группу") % {"name": shown_name(actor)})
         if row.invited_by_id:
             notify(
                 recipients=User.objects.filter(pk=row.invited_by_id),
@@ -332,7 +333,7 @@ def request_to_join(*, actor: User, group: Group, message: str = "") -> GroupMem
             raise DomainError(_("В эту группу вступают только по приглашению руководителя."))
         if permissions.is_member(actor, group):
             raise DomainError(_("Вы уже в этой группе."))
-        row = permissions._membership(actor, group)
+        row = permissions.membership_of(actor, group)
         if row is not None and row.status == GroupMember.Status.REQUESTED:
             raise DomainError(_("Вы уже попросили принять вас: руководитель рассмотрит заявку."))
         if row is not None and row.status == GroupMember.Status.INVITED:
@@ -354,17 +355,8 @@ def request_to_join(*, actor: User, group: Group, message: str = "") -> GroupMem
         else:
             row.status = GroupMember.Status.REQUESTED
         row.save()
-        audit.record(
-            actor=actor,
-            action="group.member",
-            target=group,
-            to_state=row.status,
-            comment=actor.full_name,
-            district_id=group.district_id,
-        )
-        if row.is_active:
-            _news(group, actor, _("%(name)s вступил в группу") % {"name": shown_name(actor)})
-        else:
+        _membership_changed(group, actor=actor, person=actor, row=row, comment=actor.full_name)
+        if not row.is_active:
             notify(
                 recipients=permissions.users_who_manage(group),
                 kind=MEMBERSHIP_NEWS.code,
@@ -394,17 +386,14 @@ def decide_join_request(
         else:
             row.status = GroupMember.Status.DECLINED
         row.save()
-        audit.record(
+        _membership_changed(
+            group,
             actor=actor,
-            action="group.member",
-            target=group,
-            from_state="requested",
-            to_state=row.status,
+            person=row.user,
+            row=row,
             comment=reason.strip() or row.user.full_name,
-            district_id=group.district_id,
+            was="requested",
         )
-        if accept:
-            _news(group, actor, _("%(name)s вступил в группу") % {"name": shown_name(row.user)})
         notify(
             recipients=[row.user],
             kind=MEMBERSHIP_NEWS.code,

@@ -196,7 +196,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show_students = permissions.can_view_members_personal(user, group)
     staff_members = [m for m in members if not m.is_student]
     student_count = len(members) - len(staff_members)
-    my_row = permissions._membership(user, group)
+    my_row = permissions.membership_of(user, group)
     is_manager = permissions.can_manage_group(user, group)
     context = {
         "group": group,
