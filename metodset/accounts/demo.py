@@ -766,7 +766,9 @@ class _Builder:
         number = index + 1
         name = info.name if info else f"Муниципальный район №{number}"
         slug = DEMO_SLUG_PREFIX + (info.slug if info else f"district-{number}")
-        district = District.objects.create(region=self.region, name=name, slug=slug)
+        district = District.objects.create(
+            region=self.region, name=name, slug=slug, time_zone="Asia/Tomsk"
+        )
         self.summary.districts += 1
         genitive = f"{info.genitive} района" if info else f"района №{number}"
 

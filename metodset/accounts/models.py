@@ -1,11 +1,13 @@
 """People, organizations, districts and the roles people hold in organizations."""
 
 import os
+import zoneinfo
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.db.models.functions import Lower
@@ -58,6 +60,15 @@ class District(models.Model):
     )
     name = models.CharField(_("название"), max_length=200)
     slug = models.SlugField(_("код в адресе"), max_length=60, unique=True)
+    time_zone = models.CharField(
+        _("часовой пояс"),
+        max_length=60,
+        default=settings.TIME_ZONE,
+        help_text=_(
+            "Имя часового пояса IANA, например Asia/Tomsk. В нём показываются и вводятся "
+            "время мероприятий района и сроки."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -69,6 +80,20 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.time_zone not in zoneinfo.available_timezones():
+            raise ValidationError(
+                {"time_zone": _("Неизвестный часовой пояс. Пример: Asia/Tomsk, Europe/Moscow.")}
+            )
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The district's time zone; the installation's when the name is unknown."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class OrganizationKind(models.Model):
