@@ -11,7 +11,9 @@ from ninja.errors import AuthenticationError
 
 from metodset.accounts.api import SIGNED_IN, InvalidTokenError
 from metodset.accounts.api import router as accounts_router
+from metodset.certificates.api import router as certificates_router
 from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.events.api import router as events_router
 from metodset.groups.api import router as groups_router
 from metodset.materials.api import router as materials_router
 
@@ -28,6 +30,8 @@ api = NinjaAPI(
 api.add_router("", accounts_router)
 api.add_router("", materials_router)
 api.add_router("", groups_router)
+api.add_router("", events_router)
+api.add_router("", certificates_router)
 
 
 @api.exception_handler(AuthenticationError)

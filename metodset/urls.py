@@ -18,6 +18,8 @@ urlpatterns = [
     path("notifications/", include("metodset.notifications.urls")),
     path("materials/", include("metodset.materials.urls")),
     path("groups/", include("metodset.groups.urls")),
+    path("certificates/", include("metodset.certificates.urls")),
+    path("events/", include("metodset.events.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

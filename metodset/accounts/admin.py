@@ -73,7 +73,7 @@ class RegionAdmin(admin.ModelAdmin[Region]):
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin[District]):
-    list_display = ["name", "region", "slug"]
+    list_display = ["name", "region", "slug", "time_zone"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

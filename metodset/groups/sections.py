@@ -1,6 +1,7 @@
 """The groups' part of people's and organizations' pages: who takes part in what."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -55,3 +56,19 @@ def organization_groups(viewer: Any, organization: Any) -> Section | None:
         context={"groups": list(by_group.items())},
         count=len(by_group),
     )
+
+
+# --- Sections of the group page, filled by higher apps (events) --------------------------
+
+GroupSectionBuilder = Callable[[Any, Any], Section | None]
+_GROUP: list[GroupSectionBuilder] = []
+
+
+def register_group_section(builder: GroupSectionBuilder) -> GroupSectionBuilder:
+    """builder(viewer, group) -> Section | None, shown on the group's page."""
+    _GROUP.append(builder)
+    return builder
+
+
+def group_sections(viewer: Any, group: Any) -> list[Section]:
+    return [section for builder in _GROUP if (section := builder(viewer, group)) is not None]

@@ -64,7 +64,9 @@ INSTALLED_APPS = [
     "metodset.search.apps.SearchConfig",
     "metodset.materials",
     "metodset.documents",
+    "metodset.certificates",
     "metodset.groups",
+    "metodset.events",
 ]
 
 MIDDLEWARE = [

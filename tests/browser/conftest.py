@@ -64,6 +64,7 @@ def reference_rows(transactional_db: Any) -> None:
         ("accounts", "0003_methodist_group"),
         ("materials", "0002_material_types"),
         ("groups", "0002_group_kinds"),
+        ("events", "0002_event_kinds"),
     ):
         importlib.import_module(f"metodset.{app}.migrations.{name}").forwards(apps, None)
 

@@ -368,9 +368,9 @@ class TestCatalogueQueries:
             assert client.get("/teachers/").status_code == 200
         with django_assert_num_queries(4):
             assert client.get("/organizations/").status_code == 200
-        # The organization, its staff, their subjects, the count of the library's section and
-        # the groups' section (who takes part in what).
-        with django_assert_num_queries(5):
+        # The organization, its staff, their subjects, the count of the library's section,
+        # the groups' section (who takes part in what) and the coming events.
+        with django_assert_num_queries(6):
             assert client.get(f"/organizations/{world.school.pk}/").status_code == 200
 
 

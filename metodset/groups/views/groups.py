@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from metodset.accounts.models import Organization, User
 from metodset.accounts.permissions import roles_of
 from metodset.core.exceptions import DomainError, PermissionDeniedError
-from metodset.groups import permissions, selectors, services
+from metodset.groups import permissions, sections, selectors, services
 from metodset.groups.forms import (
     AddMaterialForm,
     CloseForm,
@@ -226,6 +226,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "message_form": MessageForm(),
         "order_form": OrderScanForm(),
         "application": ProblemGroupApplication.objects.filter(group=group).first(),
+        "sections": sections.group_sections(user, group),
     }
     return render(request, "groups/group_detail.html", context)
 

@@ -1,0 +1,1 @@
+"""Pages of events: each module brings its own URL patterns (events:… namespace)."""
