@@ -106,6 +106,28 @@ def roles_of(user: Any) -> Roles:
     return roles
 
 
+def manages_area(roles: Roles, district_id: int | None, region_id: int | None) -> bool:
+    """District staff of the district, regional staff of its region, or a superuser: who
+    oversees what happens in a district."""
+    return (
+        roles.is_superuser
+        or district_id in roles.district_ids
+        or (region_id is not None and region_id in roles.region_ids)
+    )
+
+
+def is_network_staff(roles: Roles) -> bool:
+    """A teacher, school head, methodist or expert: someone the network's professional work
+    (groups, events, road maps) is for, as opposed to students and parents."""
+    return bool(
+        roles.staff_org_ids
+        or roles.district_ids
+        or roles.expert_district_ids
+        or roles.region_ids
+        or roles.is_superuser
+    )
+
+
 def forget_roles(user: Any) -> None:
     """Drop the cached roles after a membership of this user changed."""
     if hasattr(user, "_metodset_roles"):

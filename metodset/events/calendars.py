@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from metodset.accounts.models import District, Membership, Organization, Subject, User, name_key
-from metodset.accounts.permissions import roles_of
+from metodset.accounts.permissions import is_network_staff, roles_of
 from metodset.events import permissions
 from metodset.events.models import CalendarFeed, Event, EventKind, Registration
 from metodset.groups import permissions as group_permissions
@@ -432,7 +432,7 @@ def my_past(user: User) -> QuerySet[Event]:
 def poster_order(viewer: Any) -> list[str]:
     """Students, parents and guests read the events for families first; the network's
     staff those for teachers."""
-    if permissions.is_network_staff(roles_of(viewer)):
+    if is_network_staff(roles_of(viewer)):
         return [STAFF, FAMILIES]
     return [FAMILIES, STAFF]
 

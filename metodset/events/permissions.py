@@ -13,30 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metodset.accounts.models import Membership, Organization, Role, User
-from metodset.accounts.permissions import Roles, roles_of
+from metodset.accounts.permissions import Roles, is_network_staff, manages_area, roles_of
 from metodset.events.models import Event, Registration, RoadMap
 from metodset.groups import permissions as group_permissions
 from metodset.groups.models import Group, GroupMember
-
-
-def _manages(roles: Roles, district_id: int | None, region_id: int | None) -> bool:
-    """District staff of the district, regional staff of its region, or a superuser."""
-    return (
-        roles.is_superuser
-        or district_id in roles.district_ids
-        or (region_id is not None and region_id in roles.region_ids)
-    )
-
-
-def is_network_staff(roles: Roles) -> bool:
-    """A teacher, head, methodist or expert."""
-    return bool(
-        roles.staff_org_ids
-        or roles.district_ids
-        or roles.expert_district_ids
-        or roles.region_ids
-        or roles.is_superuser
-    )
 
 
 def _organizer_ids(event: Event) -> set[int]:
@@ -80,7 +60,7 @@ def prime(user: Any, events: list[Event]) -> None:
 
 
 def manages_district_of(user: Any, event: Event) -> bool:
-    return _manages(roles_of(user), event.district_id, event.district.region_id)
+    return manages_area(roles_of(user), event.district_id, event.district.region_id)
 
 
 # --- Organizing ---------------------------------------------------------------------------
@@ -156,7 +136,7 @@ def can_manage_event(user: Any, event: Event) -> bool:
         return False
     roles = roles_of(user)
     return (
-        _manages(roles, event.district_id, event.district.region_id)
+        manages_area(roles, event.district_id, event.district.region_id)
         or event.created_by_id == user.pk
         or bool(roles.admin_org_ids & _organizer_ids(event))
         or (event.group is not None and group_permissions.is_leader(user, event.group))
@@ -417,7 +397,7 @@ def may_plan_for(user: Any, district: Any, organizations: Any, group: Group | No
     """A new road map: the district's methodists for anyone; a group's leader for the
     group; a school head for a network that includes their school."""
     roles = roles_of(user)
-    if _manages(roles, district.pk, district.region_id):
+    if manages_area(roles, district.pk, district.region_id):
         return True
     if group is not None:
         return group_permissions.is_leader(user, group)
@@ -430,7 +410,7 @@ def can_manage_road_map(user: Any, road_map: RoadMap) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     roles = roles_of(user)
-    if _manages(roles, road_map.district_id, road_map.district.region_id):
+    if manages_area(roles, road_map.district_id, road_map.district.region_id):
         return True
     if road_map.created_by_id == user.pk:
         return True

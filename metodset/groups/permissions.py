@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from metodset.accounts.models import Membership, Role, User
-from metodset.accounts.permissions import Roles, roles_of
+from metodset.accounts.permissions import Roles, is_network_staff, manages_area, roles_of
 from metodset.groups.models import (
     ApplicationParticipant,
     Group,
@@ -23,28 +23,8 @@ from metodset.groups.models import (
 STAFF = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_METHODIST, Role.EXPERT})
 
 
-def _manages(roles: Roles, district_id: int | None, region_id: int | None) -> bool:
-    """District staff of the district, regional staff of its region, or a superuser."""
-    return (
-        roles.is_superuser
-        or district_id in roles.district_ids
-        or (region_id is not None and region_id in roles.region_ids)
-    )
-
-
-def _is_network_staff(roles: Roles) -> bool:
-    """A teacher, head, methodist or expert: someone groups of teachers are for."""
-    return bool(
-        roles.staff_org_ids
-        or roles.district_ids
-        or roles.expert_district_ids
-        or roles.region_ids
-        or roles.is_superuser
-    )
-
-
 def _is_student_only(roles: Roles) -> bool:
-    return bool(roles.student_org_ids or roles.parent_org_ids) and not _is_network_staff(roles)
+    return bool(roles.student_org_ids or roles.parent_org_ids) and not is_network_staff(roles)
 
 
 def membership_of(user: Any, group: Group) -> GroupMember | None:
@@ -72,7 +52,7 @@ def is_leader(user: Any, group: Group) -> bool:
 
 
 def manages_district_of(user: Any, group: Group) -> bool:
-    return _manages(roles_of(user), group.district_id, group.district.region_id)
+    return manages_area(roles_of(user), group.district_id, group.district.region_id)
 
 
 # --- Groups -------------------------------------------------------------------------------
@@ -80,7 +60,7 @@ def manages_district_of(user: Any, group: Group) -> bool:
 
 def can_view_group(user: Any, group: Group) -> bool:
     roles = roles_of(user)
-    if _manages(roles, group.district_id, group.district.region_id):
+    if manages_area(roles, group.district_id, group.district.region_id):
         return True
     row = membership_of(user, group)
     if row is not None and row.status in {
@@ -95,7 +75,7 @@ def can_view_group(user: Any, group: Group) -> bool:
     if group.visibility == Group.Visibility.PUBLIC:
         return True
     if group.visibility == Group.Visibility.NETWORK:
-        return _is_network_staff(roles)
+        return is_network_staff(roles)
     return group.organization_id in roles.staff_org_ids
 
 
@@ -118,7 +98,7 @@ def groups_visible_to(user: Any) -> QuerySet[Group]:
         )
     if _is_student_only(roles):
         open_to_me = Q(students_may_join=True) & ~Q(visibility=Group.Visibility.ORGANIZATION)
-    elif _is_network_staff(roles):
+    elif is_network_staff(roles):
         open_to_me = Q(visibility__in=[Group.Visibility.PUBLIC, Group.Visibility.NETWORK]) | Q(
             visibility=Group.Visibility.ORGANIZATION, organization__in=roles.staff_org_ids
         )
@@ -147,7 +127,7 @@ def may_take_part(person: User, group: Group) -> bool:
     roles = roles_of(person)
     if group.kind.within_organization and group.organization_id is not None:
         return group.organization_id in roles.staff_org_ids or manages_district_of(person, group)
-    if _is_network_staff(roles):
+    if is_network_staff(roles):
         return True
     return group.students_may_join and bool(roles.student_org_ids)
 
@@ -251,7 +231,7 @@ def can_found(
     founding = kind.founding
     if founding == GroupKind.Founding.APPLICATION:
         return False
-    if _manages(roles, district_id, region_id):
+    if manages_area(roles, district_id, region_id):
         return True
     if founding == GroupKind.Founding.SCHOOL:
         return organization_id is not None and organization_id in roles.admin_org_ids
@@ -287,7 +267,7 @@ def can_apply(user: Any) -> bool:
 
 def can_view_application(user: Any, application: ProblemGroupApplication) -> bool:
     roles = roles_of(user)
-    if _manages(roles, application.district_id, application.district.region_id):
+    if manages_area(roles, application.district_id, application.district.region_id):
         return True
     pk = getattr(user, "pk", None)
     if pk is None:
@@ -329,7 +309,7 @@ def can_decide_application(
     user: Any, application: ProblemGroupApplication, *, check_state: bool = True
 ) -> bool:
     """Only the district's department decides (§3.2)."""
-    if not _manages(roles_of(user), application.district_id, application.district.region_id):
+    if not manages_area(roles_of(user), application.district_id, application.district.region_id):
         return False
     return not check_state or application.status == ProblemGroupApplication.Status.SUBMITTED
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metodset.accounts.models import User
-from metodset.accounts.permissions import roles_of
+from metodset.accounts.permissions import is_network_staff, roles_of
 from metodset.certificates.models import Certificate
 from metodset.certificates.services import issue_certificate
 from metodset.core import audit
@@ -131,9 +131,7 @@ def register(
         registration.role = role
         registration.registered_by = actor
         registration.organization = organization_of(person)
-        registration.is_student = bool(roles.student_org_ids) and not (
-            permissions.is_network_staff(roles)
-        )
+        registration.is_student = bool(roles.student_org_ids) and not is_network_staff(roles)
         registration.queued_at = timezone.now()
         registration.decided_at = None
         registration.decision_comment = ""

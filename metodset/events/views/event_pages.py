@@ -2,7 +2,7 @@
 announce, cancel, report, materials; a participant registers, cancels, leaves feedback.
 Thin: parse, call a service or selector, render."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import User
 from metodset.certificates.models import Certificate
+from metodset.core.actions import actor_of, attempt, run_action
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.markup import render_markdown
 from metodset.events import permissions, selectors, services
@@ -30,23 +31,6 @@ from metodset.events.forms import (
 from metodset.events.models import Feedback, RoadMapLine
 from metodset.events.services.common import when_text
 from metodset.materials.models import Material
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _run(request: HttpRequest, action: Any, done: str) -> bool:
-    """Call a service; a refusal of rights is 403, any other refusal a message."""
-    try:
-        action()
-    except PermissionDeniedError as error:
-        raise PermissionDenied from error
-    except DomainError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _zone_of(user: User) -> Any:
@@ -88,7 +72,7 @@ def _line_initial(line: RoadMapLine) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     if not permissions.can_create_event(actor):
         raise PermissionDenied
     zone = _zone_of(actor)
@@ -156,7 +140,7 @@ def _own_org_ids(user: User) -> list[int]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     event = selectors.get_event_for(actor, pk)
     if not permissions.can_manage_event(actor, event) or event.is_cancelled:
         raise PermissionDenied
@@ -249,9 +233,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_event_for(request.user, pk)
-    _run(
+    run_action(
         request,
-        lambda: services.publish_event(actor=_actor(request), event=event),
+        lambda: services.publish_event(actor=actor_of(request), event=event),
         _("Мероприятие объявлено."),
     )
     return redirect(event)
@@ -265,10 +249,10 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Укажите причину отмены: её увидят участники."))
         return redirect(event)
-    _run(
+    run_action(
         request,
         lambda: services.cancel_event(
-            actor=_actor(request), event=event, reason=form.cleaned_data["reason"]
+            actor=actor_of(request), event=event, reason=form.cleaned_data["reason"]
         ),
         _("Мероприятие отменено; участники извещены."),
     )
@@ -283,10 +267,10 @@ def event_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Напишите отчёт."))
         return redirect(event)
-    _run(
+    run_action(
         request,
         lambda: services.write_report(
-            actor=_actor(request), event=event, report=form.cleaned_data["report"]
+            actor=actor_of(request), event=event, report=form.cleaned_data["report"]
         ),
         _("Отчёт сохранён."),
     )
@@ -306,9 +290,9 @@ def event_material_add(request: HttpRequest, pk: int) -> HttpResponse:
             _("Не нашли такой материал: выберите из списка или вставьте адрес его страницы."),
         )
         return redirect(event)
-    _run(
+    run_action(
         request,
-        lambda: services.attach_material(actor=_actor(request), event=event, material=material),
+        lambda: services.attach_material(actor=actor_of(request), event=event, material=material),
         _("Материал прикреплён к мероприятию."),
     )
     return redirect(event)
@@ -319,9 +303,9 @@ def event_material_add(request: HttpRequest, pk: int) -> HttpResponse:
 def event_material_remove(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
     event = selectors.get_event_for(request.user, pk)
     material = get_object_or_404(Material, pk=material_pk)
-    _run(
+    run_action(
         request,
-        lambda: services.detach_material(actor=_actor(request), event=event, material=material),
+        lambda: services.detach_material(actor=actor_of(request), event=event, material=material),
         _("Материал откреплён."),
     )
     return redirect(event)
@@ -331,12 +315,8 @@ def event_material_remove(request: HttpRequest, pk: int, material_pk: int) -> Ht
 @require_POST
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_event_for(request.user, pk)
-    try:
-        registration = services.register(actor=_actor(request), event=event)
-    except PermissionDeniedError as error:
-        raise PermissionDenied from error
-    except DomainError as error:
-        messages.error(request, error.message)
+    registration = attempt(request, lambda: services.register(actor=actor_of(request), event=event))
+    if registration is None:
         return redirect(event)
     done: dict[str, str] = {
         registration.Status.CONFIRMED: _("Вы зарегистрированы."),
@@ -354,9 +334,9 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = selectors.get_registration_for(request.user, pk)
-    _run(
+    run_action(
         request,
-        lambda: services.cancel_registration(actor=_actor(request), registration=registration),
+        lambda: services.cancel_registration(actor=actor_of(request), registration=registration),
         _("Регистрация отменена."),
     )
     target = request.POST.get("next", "")
@@ -373,10 +353,10 @@ def event_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Поставьте оценку от 1 до 5."))
         return redirect(event)
-    _run(
+    run_action(
         request,
         lambda: services.leave_feedback(
-            actor=_actor(request),
+            actor=actor_of(request),
             event=event,
             rating=form.cleaned_data["rating"],
             comment=form.cleaned_data["comment"],

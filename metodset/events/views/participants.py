@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import User
-from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.core.actions import actor_of, attempt, run_action
 from metodset.documents.xlsx import XLSX_CONTENT_TYPE, table_xlsx
 from metodset.events import permissions, selectors, services
 from metodset.events.forms import DecisionForm
 from metodset.events.models import Event, Registration
 from metodset.events.services.common import when_text
-from metodset.events.views.event_pages import _actor, _run
 
 
 def _attendance_label(row: Registration) -> str:
@@ -110,10 +109,10 @@ def participant_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
-    _run(
+    run_action(
         request,
         lambda: services.decide_registration(
-            actor=_actor(request),
+            actor=actor_of(request),
             registration=registration,
             approve=approve,
             comment=form.cleaned_data.get("comment", ""),
@@ -128,9 +127,9 @@ def participant_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_event_for(request.user, pk)
     present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
-    _run(
+    run_action(
         request,
-        lambda: services.mark_attendance(actor=_actor(request), event=event, present=present),
+        lambda: services.mark_attendance(actor=actor_of(request), event=event, present=present),
         _("Присутствие отмечено."),
     )
     return redirect("events:participants", pk=event.pk)
@@ -140,13 +139,10 @@ def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_event_for(request.user, pk)
-    try:
-        issued = services.issue_certificates(actor=_actor(request), event=event)
-    except PermissionDeniedError as error:
-        raise PermissionDenied from error
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    issued = attempt(
+        request, lambda: services.issue_certificates(actor=actor_of(request), event=event)
+    )
+    if issued is not None:
         messages.success(
             request,
             _("Сертификаты выданы: %(count)s. Участники получили уведомления.")
@@ -159,7 +155,7 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register_others(request: HttpRequest, pk: int) -> HttpResponse:
     """A school head (or an organizer) finds people by name and registers those ticked."""
-    actor = _actor(request)
+    actor = actor_of(request)
     event = selectors.get_event_for(actor, pk)
     if not permissions.can_register_others(actor, event):
         raise PermissionDenied
@@ -204,20 +200,17 @@ def register_others(request: HttpRequest, pk: int) -> HttpResponse:
 def _register(
     request: HttpRequest, actor: User, event: Event, people: list[User], *, speakers: bool
 ) -> list[Any] | None:
-    try:
-        if speakers:
-            return [
+    if speakers:
+        return attempt(
+            request,
+            lambda: [
                 services.register(
                     actor=actor, event=event, person=person, role=Registration.Role.SPEAKER
                 )
                 for person in people
-            ]
-        return services.register_many(actor=actor, event=event, people=people)
-    except PermissionDeniedError as error:
-        raise PermissionDenied from error
-    except DomainError as error:
-        messages.error(request, error.message)
-        return None
+            ],
+        )
+    return attempt(request, lambda: services.register_many(actor=actor, event=event, people=people))
 
 
 urlpatterns = [

@@ -3,8 +3,7 @@ table by month, lines and their status, and the DOCX and XLSX exports. Thin: par
 service, render."""
 
 import datetime
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import District, Organization, User
-from metodset.accounts.permissions import roles_of
+from metodset.accounts.permissions import is_network_staff, roles_of
+from metodset.core.actions import actor_of, run_action
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.documents.docx import DOCX_CONTENT_TYPE
 from metodset.events import documents, permissions
@@ -33,10 +33,6 @@ from metodset.events.models import RoadMap, RoadMapLine
 from metodset.events.services import roadmaps as services
 
 PER_PAGE = 30
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def get_road_map_for(user: Any, pk: int) -> RoadMap:
@@ -67,19 +63,6 @@ def _managed(user: Any, road_map: RoadMap) -> None:
         raise PermissionDenied
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
-    """Call a service; a refusal of rights is 403, any other refusal a message."""
-    try:
-        action()
-    except PermissionDeniedError as error:
-        raise PermissionDenied from error
-    except DomainError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, done)
-    return True
-
-
 def _home_district(user: User) -> District | None:
     roles = roles_of(user)
     ids = sorted(roles.district_ids) or sorted(roles.member_district_ids)
@@ -97,7 +80,7 @@ def _line_url(line: RoadMapLine) -> str:
 @require_http_methods(["GET"])
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.is_network_staff(roles_of(user)):
+    if not is_network_staff(roles_of(user)):
         raise Http404
     visible = permissions.road_maps_visible_to(user)
     form = RoadMapFilterForm(
@@ -143,7 +126,7 @@ def _district_organizations(district_id: int, *keep: QuerySet[Organization]) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_create(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
+    user = actor_of(request)
     if not permissions.can_create_road_map(user):
         raise PermissionDenied
     district = _home_district(user)
@@ -202,7 +185,7 @@ def roadmap_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.update_road_map(
-                actor=_actor(request),
+                actor=actor_of(request),
                 road_map=road_map,
                 title=data["title"],
                 goal=data["goal"],
@@ -265,7 +248,7 @@ def _month_asked(request: HttpRequest, months: list[datetime.date]) -> str | Non
 
 
 def _line_form(request: HttpRequest, road_map: RoadMap, line: RoadMapLine | None) -> HttpResponse:
-    user = _actor(request)
+    user = actor_of(request)
     months = services.months_of(road_map.academic_year)
     people = services.people_to_pick(road_map)
     if line is not None:
@@ -383,7 +366,7 @@ def roadmap_line_status(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.set_line_status(
-                actor=_actor(request),
+                actor=actor_of(request),
                 line=line,
                 status=data["status"],
                 reason=data["reason"],
@@ -412,9 +395,9 @@ def roadmap_line_status(request: HttpRequest, pk: int) -> HttpResponse:
 def roadmap_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_line_for(request.user, pk)
     road_map = line.road_map
-    _run(
+    run_action(
         request,
-        lambda: services.delete_line(actor=_actor(request), line=line),
+        lambda: services.delete_line(actor=actor_of(request), line=line),
         _("Мероприятие «%(title)s» удалено из сетевого графика.") % {"title": line.title},
     )
     return redirect(road_map.get_absolute_url())

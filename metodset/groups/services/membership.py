@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metodset.accounts.models import District, Organization, Subject, User
-from metodset.accounts.permissions import roles_of
+from metodset.accounts.permissions import is_network_staff, roles_of
 from metodset.core import audit
 from metodset.core.exceptions import DomainError
 from metodset.groups import permissions
@@ -212,7 +212,7 @@ def appoint_leader(*, actor: User, group: Group, person: User) -> GroupMember:
 
 def _is_student(person: User) -> bool:
     roles = roles_of(person)
-    return bool(roles.student_org_ids) and not permissions._is_network_staff(roles)
+    return bool(roles.student_org_ids) and not is_network_staff(roles)
 
 
 # --- Membership ---------------------------------------------------------------------------

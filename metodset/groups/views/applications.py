@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import User
+from metodset.core.actions import actor_of as _actor
+from metodset.core.actions import run_action as _run
 from metodset.core.audit import action_label
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.models import AuditEntry
@@ -31,9 +33,7 @@ from metodset.groups.models import (
 )
 from metodset.groups.views.common import (
     PER_PAGE,
-    _actor,
     _home_district,
-    _run,
     get_application_for,
 )
 

@@ -1,17 +1,13 @@
 """Shared by the pages of groups and applications: fetching with the viewer's rights, turning
 a service's refusal into 403 or a message."""
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from metodset.accounts.models import District, User
 from metodset.accounts.permissions import roles_of
-from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.groups import permissions
 from metodset.groups.models import (
     Group,
@@ -19,10 +15,6 @@ from metodset.groups.models import (
 )
 
 PER_PAGE = 30
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def get_group_for(user: Any, pk: int) -> Group:
@@ -52,19 +44,6 @@ def get_application_for(user: Any, pk: int) -> ProblemGroupApplication:
     if not permissions.can_view_application(user, application):
         raise Http404
     return application
-
-
-def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
-    """Call a service; a refusal of rights is 403, any other refusal a message."""
-    try:
-        action()
-    except PermissionDeniedError as error:
-        raise PermissionDenied from error
-    except DomainError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _int(value: str | None) -> int | None:

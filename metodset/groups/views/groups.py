@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import Organization, User
 from metodset.accounts.permissions import roles_of
+from metodset.core.actions import actor_of as _actor
+from metodset.core.actions import run_action as _run
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.groups import permissions, sections, selectors, services
 from metodset.groups.forms import (
@@ -41,10 +43,8 @@ from metodset.groups.models import (
 )
 from metodset.groups.views.common import (
     PER_PAGE,
-    _actor,
     _home_district,
     _int,
-    _run,
     get_group_for,
 )
 from metodset.materials.models import Material
