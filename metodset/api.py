@@ -14,6 +14,7 @@ from metodset.accounts.api import router as accounts_router
 from metodset.certificates.api import router as certificates_router
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.events.api import router as events_router
+from metodset.expertise.api import router as expertise_router
 from metodset.groups.api import router as groups_router
 from metodset.materials.api import router as materials_router
 
@@ -31,6 +32,7 @@ api.add_router("", accounts_router)
 api.add_router("", materials_router)
 api.add_router("", groups_router)
 api.add_router("", events_router)
+api.add_router("", expertise_router)
 api.add_router("", certificates_router)
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("groups/", include("metodset.groups.urls")),
     path("certificates/", include("metodset.certificates.urls")),
     path("events/", include("metodset.events.urls")),
+    path("expertise/", include("metodset.expertise.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             if can_manage
             else 0,
             "memberships": list(selectors.active_memberships_of(user)),
+            "is_expert": bool(roles.expert_district_ids),
         }
 
     return {"nav": SimpleLazyObject(build)}

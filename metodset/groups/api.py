@@ -242,7 +242,7 @@ class ConsentIn(Schema):
     comment: str = Field("", description="Комментарий заявителю.")
 
 
-class DecisionIn(Schema):
+class ApplicationDecisionIn(Schema):
     decision: Literal["approve", "reject"] = Field(
         description="approve — одобрить приказом, reject — отклонить с причинами."
     )
@@ -562,7 +562,7 @@ def application_consent(
     "группа создаётся — или отклонить с причинами. Другим — 403.",
 )
 def application_decision(
-    request: HttpRequest, application_id: int, payload: DecisionIn
+    request: HttpRequest, application_id: int, payload: ApplicationDecisionIn
 ) -> dict[str, Any]:
     application = _visible_application(request, application_id)
     actor = _actor(request)

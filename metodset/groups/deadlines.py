@@ -4,11 +4,9 @@ it through the same function."""
 
 import datetime
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from metodset.core.plurals import plural
+from metodset.core import deadlines
 
 DECISION_DAYS = 7
 # Methodists are reminded when this many days (or fewer) of the term are left.
@@ -25,30 +23,13 @@ def decision_due(submitted_at: datetime.datetime) -> datetime.date:
     holidays are counted like any day and do not extend the term. A resubmitted
     application starts a new term from its new submission.
     """
-    return timezone.localdate(submitted_at) + datetime.timedelta(days=DECISION_DAYS)
+    return deadlines.due_after(submitted_at, DECISION_DAYS)
 
 
-def days_left(due: datetime.date, *, today: datetime.date | None = None) -> int:
-    """Whole days until the due day: 7 on the day of submission, 0 on the last day,
-    negative once overdue."""
-    return (due - (today or timezone.localdate())).days
-
-
-def is_overdue(due: datetime.date, *, today: datetime.date | None = None) -> bool:
-    return days_left(due, today=today) < 0
-
-
-def describe(due: datetime.date, *, today: datetime.date | None = None) -> str:
-    """«осталось 7 дней», «последний день — сегодня», «просрочено на 2 дня»."""
-    left = days_left(due, today=today)
-    if left > 0:
-        days = plural(left, _("день"), _("дня"), _("дней"))
-        verb = _("остался") if plural(left, "1", "2", "5") == "1" else _("осталось")
-        return _("%(verb)s %(n)d %(days)s") % {"verb": verb, "n": left, "days": days}
-    if left == 0:
-        return _("последний день — сегодня")
-    days = plural(-left, _("день"), _("дня"), _("дней"))
-    return _("просрочено на %(n)d %(days)s") % {"n": -left, "days": days}
+# The counting itself is shared with the expertise's ten-day term.
+days_left = deadlines.days_left
+is_overdue = deadlines.is_overdue
+describe = deadlines.describe
 
 
 RULE_TEXT = gettext_lazy(

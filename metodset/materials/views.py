@@ -22,7 +22,15 @@ from metodset.accounts.models import Subject, User
 from metodset.core import guestcache
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import format_size
-from metodset.materials import indexing, pagecache, permissions, places, selectors, services
+from metodset.materials import (
+    indexing,
+    marks,
+    pagecache,
+    permissions,
+    places,
+    selectors,
+    services,
+)
 from metodset.materials.forms import FilesForm, MaterialForm, ReasonForm
 from metodset.materials.models import Bookmark, Comment, Level, Material, MaterialFile, MaterialType
 from metodset.search import engine
@@ -282,6 +290,8 @@ def _material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": material.versions.select_related("created_by")[:20],
         "coauthors": list(material.coauthors.all()),
         "places": places.of_material(request.user, material),
+        "marks": marks.of_material(request.user, material),
+        "actions": marks.actions_of(request.user, material),
         "can_edit": permissions.can_edit_material(request.user, material),
         "can_publish": permissions.can_publish_material(request.user, material),
         "can_moderate": permissions.can_moderate_material(request.user, material),

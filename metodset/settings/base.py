@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "metodset.certificates",
     "metodset.groups",
     "metodset.events",
+    "metodset.expertise",
 ]
 
 MIDDLEWARE = [

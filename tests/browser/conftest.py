@@ -65,6 +65,7 @@ def reference_rows(transactional_db: Any) -> None:
         ("materials", "0002_material_types"),
         ("groups", "0002_group_kinds"),
         ("events", "0002_event_kinds"),
+        ("expertise", "0002_default_criteria"),
     ):
         importlib.import_module(f"metodset.{app}.migrations.{name}").forwards(apps, None)
 

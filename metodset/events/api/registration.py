@@ -15,10 +15,10 @@ from metodset.events.api.common import actor_of, local_time, people_by_id, visib
 from metodset.events.api.schemas import (
     ERRORS,
     AttendanceIn,
-    CertificateOut,
-    DecisionIn,
     FeedbackIn,
     FeedbackOut,
+    IssuedCertificateOut,
+    RegistrationDecisionIn,
     RegistrationFilters,
     RegistrationIn,
     RegistrationOut,
@@ -101,7 +101,7 @@ def registration_cancel(request: HttpRequest, registration_id: int) -> dict[str,
     "ожидания) или отклоняет её с комментарием. Другим — 403.",
 )
 def registration_decision(
-    request: HttpRequest, registration_id: int, payload: DecisionIn
+    request: HttpRequest, registration_id: int, payload: RegistrationDecisionIn
 ) -> dict[str, Any]:
     registration = _visible_registration(request, registration_id)
     done = services.decide_registration(
@@ -178,7 +178,7 @@ def attendance_mark(
 
 @router.post(
     "/events/{event_id}/certificates",
-    response={200: list[CertificateOut], **ERRORS},
+    response={200: list[IssuedCertificateOut], **ERRORS},
     auth=SIGNED_IN,
     operation_id="metodset_events_api_certificates_issue",
     summary="Выдать сертификаты",

@@ -16,7 +16,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 # --- Schemas: events ----------------------------------------------------------------------
 
 
-class KindOut(Schema):
+class EventKindOut(Schema):
     code: str = Field(description="Код вида: seminar, master-class, open-day, contest…")
     name: str = Field(description="Вид мероприятия по-русски.")
 
@@ -43,7 +43,7 @@ class MyRegistrationOut(Schema):
 class EventOut(Schema):
     id: int = Field(description="Идентификатор мероприятия.")
     title: str = Field(description="Название.")
-    kind: KindOut = Field(description="Вид мероприятия.")
+    kind: EventKindOut = Field(description="Вид мероприятия.")
     status: str = Field(
         description="draft — черновик (видят организаторы), published — объявлено, "
         "cancelled — отменено."
@@ -119,7 +119,7 @@ class EventFilters(Schema):
     page: int = Field(1, ge=1, description="Номер страницы, с 1.")
 
 
-class SubjectRefOut(Schema):
+class EventSubjectOut(Schema):
     id: int = Field(description="Идентификатор предмета.")
     name: str = Field(description="Название предмета.")
 
@@ -138,7 +138,7 @@ class MaterialRefOut(Schema):
 
 class EventDetailOut(EventOut):
     description: str = Field(description="Описание.")
-    subject: SubjectRefOut | None = Field(description="Предмет; null, если не указан.")
+    subject: EventSubjectOut | None = Field(description="Предмет; null, если не указан.")
     hours: int | None = Field(description="Объём, академических часов; null, если не указан.")
     registration_enabled: bool = Field(description="Нужна ли регистрация.")
     needs_approval: bool = Field(description="Подтверждает ли участие организатор.")
@@ -265,7 +265,7 @@ class RegistrationFilters(Schema):
     )
 
 
-class DecisionIn(Schema):
+class RegistrationDecisionIn(Schema):
     approve: bool = Field(description="true — подтвердить участие, false — отклонить.")
     comment: str = Field(
         "", description="Комментарий участнику; при отклонении обязателен (причина)."
@@ -279,7 +279,7 @@ class AttendanceIn(Schema):
     )
 
 
-class CertificateOut(Schema):
+class IssuedCertificateOut(Schema):
     number: str = Field(description="Номер сертификата, «2026-000123».")
     title: str = Field(description="«Сертификат участника» или «Сертификат выступающего».")
     holder_name: str = Field(description="ФИО получателя.")
@@ -337,7 +337,7 @@ class LineOut(Schema):
     id: int = Field(description="Идентификатор строки.")
     month: str = Field(description="Месяц, «ГГГГ-ММ».")
     title: str = Field(description="Мероприятие.")
-    kind: KindOut | None = Field(description="Форма (вид мероприятия); null, если не указана.")
+    kind: EventKindOut | None = Field(description="Форма (вид мероприятия); null, если не указана.")
     audience: str = Field(description="Участники, как написано в графике.")
     status: str = Field(
         description="planned — запланировано, held — проведено, moved — перенесено, "

@@ -1,0 +1,1 @@
+"""Pages of the expertise: each module brings its own URL patterns."""
