@@ -8,17 +8,8 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from metodset.accounts.models import District
-from metodset.accounts.permissions import roles_of
 from metodset.expertise import permissions
 from metodset.expertise.models import Assignment, CriteriaSet, Criterion, Submission
-
-
-def _managed_districts(request: HttpRequest) -> QuerySet[District]:
-    roles = roles_of(request.user)
-    if roles.is_superuser:
-        return District.objects.all()
-    return District.objects.filter(Q(pk__in=roles.district_ids) | Q(region__in=roles.region_ids))
 
 
 def _may_change(request: HttpRequest, criteria_set: CriteriaSet | None) -> bool:
@@ -59,12 +50,13 @@ class CriteriaSetAdmin(admin.ModelAdmin[CriteriaSet]):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(
-            Q(district__isnull=True) | Q(district__in=_managed_districts(request))
+            Q(district__isnull=True)
+            | Q(district__in=permissions.protocol_districts_for(request.user))
         )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "district":
-            kwargs["queryset"] = _managed_districts(request)
+            kwargs["queryset"] = permissions.protocol_districts_for(request.user)
             if not request.user.is_superuser:
                 kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

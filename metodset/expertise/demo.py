@@ -50,7 +50,7 @@ def _of(author: User) -> set[int]:
 def _assign(
     methodist: User, submission: Submission, experts: list[User], count: int
 ) -> list[Assignment]:
-    done = []
+    done: list[Assignment] = []
     for expert in experts:
         if len(done) == count:
             break

@@ -3,16 +3,14 @@ DOCX: who was present, the agenda, «Слушали / Решили» for each pr
 the chair and the secretary, and the results as a table in a landscape appendix.
 
 The protocol is the department's document: it names the author even when the expertise
-was blind. It records the decisions as they stood when the protocol was drawn up, so a
-product returned for revision and recommended later keeps «на доработку» in the earlier
-protocol.
+was blind. It prints its items (`ProtocolItem`), the decisions as they stood when the
+protocol was drawn up, so a product returned for revision and recommended later keeps
+«на доработку» in the earlier protocol.
 """
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -22,10 +20,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from metodset.accounts.models import Organization, User
-from metodset.core.models import AuditEntry
 from metodset.documents.docx import OfficialDocument
-from metodset.expertise import services
-from metodset.expertise.models import Protocol, Purpose, Round, Submission, Verdict
+from metodset.expertise import selectors
+from metodset.expertise.models import Protocol
 
 
 def long_date(day: datetime.date) -> str:
@@ -35,31 +32,6 @@ def long_date(day: datetime.date) -> str:
         "month": dateformat.format(day, "E"),
         "year": day.year,
     }
-
-
-@dataclass(frozen=True)
-class ProtocolRow:
-    """One product of the protocol with the decision it records."""
-
-    number: int
-    submission: Submission
-    decision: str
-    remarks: str
-    average: float | None
-
-    @property
-    def decision_label(self) -> str:
-        return str(Verdict(self.decision).label) if self.decision in Verdict.values else ""
-
-    @property
-    def purpose_label(self) -> str:
-        purpose = self.submission.purpose
-        return str(Purpose(purpose).label) if purpose in Purpose.values else purpose
-
-    @property
-    def average_text(self) -> str:
-        # A no-break space: the number and its sign stay on one line.
-        return f"{self.average:.0f}\u00a0%" if self.average is not None else "—"
 
 
 def department_name(protocol: Protocol) -> str:
@@ -76,58 +48,6 @@ def department_name(protocol: Protocol) -> str:
 
 def members_of(protocol: Protocol) -> list[User]:
     return list(protocol.members.order_by("last_name", "first_name", "patronymic", "pk"))
-
-
-def rows_of(protocol: Protocol) -> list[ProtocolRow]:
-    """The products of the protocol and their decisions as of its drawing up: the latest
-    decision recorded in the audit trail by then, the average score of the round it
-    closed. A submission with no such entry (made outside the services) shows its
-    current decision."""
-    submissions = list(
-        protocol.submissions.select_related(
-            "material__author", "material__organization", "material__type"
-        ).order_by("material__title", "pk")
-    )
-    by_id = {str(s.pk): s for s in submissions}
-    decided: dict[int, AuditEntry] = {}
-    # Ascending, so the latest entry before the protocol wins.
-    for recorded in AuditEntry.objects.filter(
-        action="expertise.decided",
-        target_type=ContentType.objects.get_for_model(Submission),
-        target_id__in=list(by_id),
-        created_at__lte=protocol.created_at,
-    ).order_by("created_at", "pk"):
-        decided[by_id[recorded.target_id].pk] = recorded
-    rounds: dict[int, list[Round]] = {}
-    for round_ in Round.objects.filter(submission__in=submissions).order_by("number"):
-        rounds.setdefault(round_.submission_id, []).append(round_)
-    rows = []
-    for number, submission in enumerate(submissions, start=1):
-        entry = decided.get(submission.pk)
-        decision, remarks, round_number = (
-            submission.decision,
-            submission.decision_comment,
-            submission.round,
-        )
-        if entry is not None:
-            decision, remarks = entry.to_state, entry.comment
-            before = [
-                r.number
-                for r in rounds.get(submission.pk, [])
-                if r.submitted_at <= entry.created_at
-            ]
-            round_number = max(before, default=submission.round)
-        spread = services.spread_of(submission, round_number)
-        rows.append(
-            ProtocolRow(
-                number=number,
-                submission=submission,
-                decision=decision,
-                remarks=remarks,
-                average=spread.average if spread.reviews else None,
-            )
-        )
-    return rows
 
 
 class ProtocolDocument(OfficialDocument):
@@ -175,7 +95,7 @@ def _signature(name: str) -> str:
 
 
 def protocol_docx(protocol: Protocol) -> bytes:
-    rows = rows_of(protocol)
+    items = selectors.items_of(protocol)
     members = members_of(protocol)
     number = protocol.number
     day = long_date(protocol.held_on)
@@ -210,28 +130,28 @@ def protocol_docx(protocol: Protocol) -> bytes:
             "(%(count)s): заключения экспертов районного методического совета и средний балл "
             "по критериям экспертизы (приложение к протоколу)."
         )
-        % {"count": len(rows)}
+        % {"count": len(items)}
     )
     doc.blank()
     doc.paragraph(_("РЕШИЛИ:"), bold=True, indent=False)
-    for row in rows:
-        material = row.submission.material
+    for item in items:
+        material = item.submission.material
         text = _(
             "%(n)s. Методический продукт «%(title)s» (%(type)s), автор — %(author)s, "
             "%(organization)s; цель экспертизы — %(purpose)s; средний балл — %(average)s: "
             "%(decision)s."
         ) % {
-            "n": row.number,
+            "n": item.position,
             "title": material.title,
             "type": material.type.name,
             "author": material.author.full_name,
             "organization": material.organization.short_name,
-            "purpose": row.purpose_label,
-            "average": row.average_text,
-            "decision": row.decision_label,
+            "purpose": item.purpose_label,
+            "average": item.average_text,
+            "decision": item.decision_label,
         }
-        if row.remarks:
-            text += " " + _("Замечания: %(remarks)s") % {"remarks": row.remarks}
+        if item.comment:
+            text += " " + _("Замечания: %(remarks)s") % {"remarks": item.comment}
         doc.paragraph(text)
     doc.blank()
     doc.blank()
@@ -258,16 +178,16 @@ def protocol_docx(protocol: Protocol) -> bytes:
         ],
         [
             [
-                str(row.number),
-                row.submission.material.author.full_name,
-                row.submission.material.organization.short_name,
-                row.submission.material.title,
-                row.purpose_label,
-                row.average_text,
-                row.decision_label,
-                row.remarks,
+                str(item.position),
+                item.submission.material.author.full_name,
+                item.submission.material.organization.short_name,
+                item.submission.material.title,
+                item.purpose_label,
+                item.average_text,
+                item.decision_label,
+                item.comment,
             ]
-            for row in rows
+            for item in items
         ],
         widths=[0.9, 3.4, 3.0, 4.6, 3.3, 2.3, 3.6, 5.1],
     )

@@ -296,7 +296,7 @@ class Score(models.Model):
 
 
 class Protocol(TimeStampedModel):
-    """протокол заседания РМС: the products reviewed and the decisions taken."""
+    """протокол заседания РМС: the products reviewed and the decisions taken (its items)."""
 
     district = models.ForeignKey(
         "accounts.District", on_delete=models.PROTECT, related_name="expertise_protocols"
@@ -308,7 +308,10 @@ class Protocol(TimeStampedModel):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("присутствовали"), related_name="+"
     )
-    submissions = models.ManyToManyField(Submission, related_name="protocols")
+    # The products and the decisions as they stood at the session: see `ProtocolItem`.
+    submissions = models.ManyToManyField(
+        Submission, through="ProtocolItem", related_name="protocols"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -323,3 +326,53 @@ class Protocol(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("expertise:protocol", args=[self.pk])
+
+
+class ProtocolItem(models.Model):
+    """One product of a protocol and the decision it records, written when the protocol is
+    drawn up: a product returned for revision and recommended later keeps «на доработку»
+    in the earlier protocol, whatever its submission says now."""
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="items")
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("материал на экспертизе"),
+        on_delete=models.CASCADE,
+        related_name="protocol_items",
+    )
+    position = models.PositiveSmallIntegerField(_("номер в протоколе"))
+    round = models.PositiveSmallIntegerField(_("круг"))
+    decision = models.CharField(_("решение"), max_length=20, choices=Verdict.choices, blank=True)
+    comment = models.TextField(_("замечания"), blank=True, max_length=10000)
+    # The average of the round's reviews in per cent of the maximum; null without reviews.
+    average_percent = models.FloatField(_("средний балл, %"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["protocol", "position"]
+        verbose_name = _("решение в протоколе")
+        verbose_name_plural = _("решения в протоколах")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "submission"], name="protocol_item_once_per_protocol"
+            ),
+            models.UniqueConstraint(
+                fields=["protocol", "position"], name="protocol_item_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol_id}/{self.position}"
+
+    @property
+    def decision_label(self) -> str:
+        return str(Verdict(self.decision).label) if self.decision in Verdict.values else ""
+
+    @property
+    def purpose_label(self) -> str:
+        purpose = self.submission.purpose
+        return str(Purpose(purpose).label) if purpose in Purpose.values else purpose
+
+    @property
+    def average_text(self) -> str:
+        # A no-break space: the number and its sign stay on one line.
+        return f"{self.average_percent:.0f}\u00a0%" if self.average_percent is not None else "—"

@@ -4,12 +4,17 @@ reasons in Russian."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from metodset.accounts.models import Membership, Role, User
-from metodset.accounts.permissions import is_network_staff, manages_area, roles_of
-from metodset.expertise.models import Assignment, Submission
+from metodset.accounts.models import District, Membership, Role, User
+from metodset.accounts.permissions import (
+    districts_managed_by,
+    is_network_staff,
+    manages_area,
+    roles_of,
+)
+from metodset.expertise.models import Assignment, Protocol, Submission
 from metodset.groups import permissions as group_permissions
 from metodset.groups.models import GroupMember
 from metodset.materials import permissions as material_permissions
@@ -208,5 +213,56 @@ def material_visible(user: Any, material: Material) -> bool:
     return material_permissions.can_view_material(user, material)
 
 
+# --- The department's records: experts' work, protocols ----------------------------------
+
+
+def can_view_expert(user: Any, expert: Any) -> bool:
+    """The department's view of one expert's work: for those who oversee a district where
+    the person is in the РМС (the expert role) or was assigned a submission. One's own
+    work is «Моя экспертиза», not this."""
+    district_ids = set(roles_of(expert).expert_district_ids) | set(
+        Assignment.objects.filter(expert=expert).values_list("submission__district_id", flat=True)
+    )
+    return any(
+        manages_district(user, district)
+        for district in District.objects.filter(pk__in=district_ids)
+    )
+
+
+def experts_visible_to(user: Any) -> QuerySet[User]:
+    """The people whose expert's page `can_view_expert` opens to the user."""
+    managed = districts_managed_by(user)
+    in_council = (
+        Membership.objects.active()
+        .filter(role=Role.EXPERT, user__is_active=True, organization__district__in=managed)
+        .values("user_id")
+    )
+    assigned = Assignment.objects.filter(submission__district__in=managed).values("expert_id")
+    return User.objects.filter(Q(pk__in=in_council) | Q(pk__in=assigned))
+
+
 def can_manage_protocols(user: Any, district: Any) -> bool:
+    """The district's department keeps the protocols of its РМС (and its criteria sets);
+    the region's methodists and a superuser too."""
     return manages_district(user, district)
+
+
+def protocol_districts_for(user: Any) -> QuerySet[District]:
+    """The districts `can_manage_protocols` allows: the person's own district first, then
+    by name (a regional methodist's list holds a few dozen). The admin scopes criteria
+    sets by the same list."""
+    own = sorted(roles_of(user).district_ids)
+    districts = districts_managed_by(user).select_related("region")
+    if not own:
+        # Not a CASE with no WHEN left: it compiles to a constant, and PostgreSQL reads
+        # `ORDER BY 1` as the first column.
+        return districts.order_by("name", "pk")
+    return districts.order_by(Case(When(pk__in=own, then=Value(0)), default=Value(1)), "name", "pk")
+
+
+def can_view_protocol(user: Any, protocol: Protocol) -> bool:
+    return can_manage_protocols(user, protocol.district)
+
+
+def protocols_visible_to(user: Any) -> QuerySet[Protocol]:
+    return Protocol.objects.filter(district__in=districts_managed_by(user))

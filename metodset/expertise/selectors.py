@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +12,13 @@ from django.utils import timezone
 from metodset.accounts.permissions import roles_of
 from metodset.core import deadlines
 from metodset.expertise import permissions, services
-from metodset.expertise.models import RECOMMENDED, Assignment, Submission
+from metodset.expertise.models import (
+    RECOMMENDED,
+    Assignment,
+    Protocol,
+    ProtocolItem,
+    Submission,
+)
 
 
 def get_submission_for(user: Any, pk: int) -> Submission:
@@ -49,6 +55,18 @@ def get_assignment_for(user: Any, pk: int) -> Assignment:
     if not permissions.can_view_assignment(user, assignment):
         raise Http404
     return assignment
+
+
+def submissions_of(user: Any) -> QuerySet[Submission]:
+    """The person's own submissions (`permissions.is_submitter`): handed in by them — a
+    group's product by its leader — or of their materials; newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(Q(author=user) | Q(material__author=user))
+        .select_related("material__type")
+        .order_by("-received_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -109,4 +127,26 @@ def assignments_of(expert: Any) -> QuerySet[Assignment]:
         Assignment.objects.filter(expert=expert)
         .select_related("submission__material", "submission__district")
         .order_by("status", "due_on", "-pk")
+    )
+
+
+def get_protocol_for(user: Any, pk: int) -> Protocol:
+    """404 both for a missing protocol and one of a district the person does not manage."""
+    protocol = get_object_or_404(
+        Protocol.objects.select_related("district__region", "created_by"), pk=pk
+    )
+    if not permissions.can_view_protocol(user, protocol):
+        raise Http404
+    return protocol
+
+
+def items_of(protocol: Protocol) -> list[ProtocolItem]:
+    """The protocol's products in its order, with what the page and the DOCX name: the
+    material, its author, school and type."""
+    return list(
+        protocol.items.select_related(
+            "submission__material__author",
+            "submission__material__organization",
+            "submission__material__type",
+        ).order_by("position")
     )

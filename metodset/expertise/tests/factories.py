@@ -4,7 +4,7 @@ from typing import Any
 
 from metodset.accounts.models import Organization, Role, User
 from metodset.accounts.tests.factories import person
-from metodset.expertise import services
+from metodset.expertise import permissions, services
 from metodset.expertise.models import Assignment, Review, Submission, Verdict
 from metodset.materials.models import Material
 from metodset.materials.tests.factories import published
@@ -42,3 +42,33 @@ def review(
         recommendation=recommendation,
         summary=summary,
     )
+
+
+def decided(
+    author: User,
+    methodist: User,
+    experts: list[User],
+    decision: str = Verdict.PUBLICATION,
+    *,
+    comment: str = "Продукт целостный, задания проработаны.",
+    score: int = 4,
+    purpose: str = "publication",
+    is_blind: bool = True,
+    **fields: Any,
+) -> Submission:
+    """A product reviewed by two experts (free of conflicts) with the same score, decided."""
+    submission = submitted(
+        author, material=material(author, **fields), purpose=purpose, is_blind=is_blind
+    )
+    free = [e for e in experts if not permissions.conflicts_of(e, submission)]
+    for expert in free[:2]:
+        review(
+            services.assign_expert(actor=methodist, submission=submission, expert=expert),
+            score=score,
+        )
+    submission.refresh_from_db()
+    services.decide_submission(
+        actor=methodist, submission=submission, decision=decision, comment=comment
+    )
+    submission.refresh_from_db()
+    return submission

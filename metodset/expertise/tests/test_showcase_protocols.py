@@ -20,9 +20,9 @@ from metodset.accounts.models import Role, Subject, User
 from metodset.accounts.tests.factories import OrganizationFactory, person
 from metodset.conftest import World
 from metodset.documents.docx import DOCX_CONTENT_TYPE
-from metodset.expertise import permissions, services
-from metodset.expertise.models import CriteriaSet, Protocol, Submission, Verdict
-from metodset.expertise.tests.factories import expert_of, material, review, submitted
+from metodset.expertise import services
+from metodset.expertise.models import CriteriaSet, Protocol, Verdict
+from metodset.expertise.tests.factories import decided, expert_of, material, review, submitted
 from metodset.materials.models import Material, MaterialType
 
 pytestmark = pytest.mark.django_db
@@ -40,36 +40,6 @@ def experts(world: World) -> list[User]:
         expert_of(world.other_school, "expert2@school2.test", last_name="Вторых", first_name="Ян"),
         expert_of(third_school, "expert3@school3.test", last_name="Третьяков", first_name="Лев"),
     ]
-
-
-def decided(
-    author: User,
-    methodist: User,
-    experts: list[User],
-    decision: str = Verdict.PUBLICATION,
-    *,
-    comment: str = "Продукт целостный, задания проработаны.",
-    score: int = 4,
-    purpose: str = "publication",
-    is_blind: bool = True,
-    **fields: Any,
-) -> Submission:
-    """A product reviewed by two experts (free of conflicts) with the same score, decided."""
-    submission = submitted(
-        author, material=material(author, **fields), purpose=purpose, is_blind=is_blind
-    )
-    free = [e for e in experts if not permissions.conflicts_of(e, submission)]
-    for expert in free[:2]:
-        review(
-            services.assign_expert(actor=methodist, submission=submission, expert=expert),
-            score=score,
-        )
-    submission.refresh_from_db()
-    services.decide_submission(
-        actor=methodist, submission=submission, decision=decision, comment=comment
-    )
-    submission.refresh_from_db()
-    return submission
 
 
 def page_text(client: Client, url: str, **params: Any) -> str:
@@ -333,6 +303,10 @@ def test_methodist_draws_up_a_protocol_on_the_page(
     assert protocol.created_by == methodist
     assert set(protocol.members.all()) == {experts[0], experts[2]}
     assert list(protocol.submissions.all()) == [fresh]
+    item = protocol.items.get()
+    assert (item.submission, item.position, item.round) == (fresh, 1, 1)
+    assert (item.decision, item.comment) == (Verdict.CONFERENCE, fresh.decision_comment)
+    assert item.average_percent == pytest.approx(80)
     detail = page_text(client, protocol.get_absolute_url())
     assert "Новый продукт" in detail
     assert "Сидорова С. С." in detail
@@ -405,6 +379,8 @@ def test_protocol_docx_names_members_products_and_decisions(
         members=experts[:2],
         submissions=[blind, other],
     )
+    # Numbered by title, as the protocol lists them.
+    assert [(i.position, i.submission) for i in protocol.items.all()] == [(1, other), (2, blind)]
     response = login(methodist).get(reverse("expertise:protocol_docx", args=[protocol.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX_CONTENT_TYPE
@@ -472,6 +448,13 @@ def test_protocol_keeps_the_decision_it_recorded(
         members=experts,
         submissions=[submission],
     )
+    # The items keep what they recorded; the submission has moved on.
+    kept = first.items.get()
+    assert (kept.round, kept.decision, kept.comment) == (1, Verdict.REVISION, "Добавьте критерии.")
+    assert kept.average_percent == pytest.approx(60)
+    latest = second.items.get()
+    assert (latest.round, latest.decision, latest.comment) == (2, Verdict.PUBLICATION, "Готово.")
+    assert latest.average_percent == pytest.approx(100)
     old = docx_text(client.get(reverse("expertise:protocol_docx", args=[first.pk])).content)
     new = docx_text(client.get(reverse("expertise:protocol_docx", args=[second.pk])).content)
     assert "на доработку" in old
@@ -481,6 +464,12 @@ def test_protocol_keeps_the_decision_it_recorded(
     assert "рекомендовано к публикации" in new
     assert "100\u00a0%" in new
     assert "на доработку" not in new
+    # The protocol's page reads the same items.
+    page = page_text(client, first.get_absolute_url())
+    assert "на доработку" in page
+    assert "Добавьте критерии." in page
+    assert "60\u00a0%" in page
+    assert "рекомендовано к публикации" not in page
 
 
 # --- Admin ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from metodset.certificates.models import Certificate
 from metodset.conftest import World
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.expertise import services
-from metodset.expertise.models import Assignment, Submission, Verdict
+from metodset.expertise.models import Assignment, Protocol, ProtocolItem, Submission, Verdict
 from metodset.expertise.tests.factories import expert_of, material, review, submitted
 from metodset.groups.tests.factories import founded
 from metodset.materials.services import update_material
@@ -252,6 +252,8 @@ def test_protocol_lists_decided_products(
             members=experts,
             submissions=[submission, open_one],
         )
+    assert not Protocol.objects.exists()
+    assert not ProtocolItem.objects.exists()
     protocol = services.create_protocol(
         actor=methodist,
         district=world.district,
@@ -263,6 +265,9 @@ def test_protocol_lists_decided_products(
         submissions=[submission],
     )
     assert list(protocol.submissions.all()) == [submission]
+    assert [(i.submission, i.position, i.round, i.decision) for i in protocol.items.all()] == [
+        (submission, 1, 1, Verdict.DISSEMINATION)
+    ]
     with pytest.raises(PermissionDeniedError):
         services.create_protocol(
             actor=teacher,
@@ -274,3 +279,4 @@ def test_protocol_lists_decided_products(
             members=[],
             submissions=[submission],
         )
+    assert Protocol.objects.count() == ProtocolItem.objects.count() == 1

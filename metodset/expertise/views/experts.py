@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from metodset.accounts.models import District, User
+from metodset.accounts.models import User
 from metodset.accounts.permissions import roles_of
 from metodset.core import deadlines
 from metodset.core.actions import actor_of
@@ -321,15 +321,6 @@ def expert_page(request: HttpRequest) -> HttpResponse:
     return render(request, "expertise/expert_page.html", context)
 
 
-def _districts_of(expert: User) -> list[District]:
-    """Where the person is (or was) an expert: their РМС role, and the districts of the
-    submissions they were assigned to."""
-    ids = set(roles_of(expert).expert_district_ids) | set(
-        Assignment.objects.filter(expert=expert).values_list("submission__district_id", flat=True)
-    )
-    return list(District.objects.filter(pk__in=ids))
-
-
 @login_required
 @require_GET
 def expert(request: HttpRequest, user_pk: int) -> HttpResponse:
@@ -338,7 +329,7 @@ def expert(request: HttpRequest, user_pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_pk)
     if person.pk == actor.pk:
         return redirect("expertise:expert_page")
-    if not any(permissions.manages_district(actor, d) for d in _districts_of(person)):
+    if not permissions.can_view_expert(actor, person):
         raise Http404
     assignments = [
         a

@@ -9,58 +9,34 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from metodset.accounts.models import District
-from metodset.accounts.permissions import roles_of
 from metodset.core.actions import actor_of
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.documents.docx import DOCX_CONTENT_TYPE
-from metodset.expertise import documents, permissions, services
+from metodset.expertise import documents, permissions, selectors, services
 from metodset.expertise.forms_protocol import ProtocolForm
 from metodset.expertise.models import Protocol, Submission
 
 PER_PAGE = 30
 
 
-def managed_districts(user: Any) -> list[District]:
-    """The districts whose protocols the person keeps, their own district first. Asked of
-    `permissions.can_manage_protocols` district by district (a region holds a few dozen),
-    so the list cannot drift from the check."""
-    own = roles_of(user).district_ids
-    districts = [
-        district
-        for district in District.objects.select_related("region").order_by("name")
-        if permissions.can_manage_protocols(user, district)
-    ]
-    return sorted(districts, key=lambda d: d.pk not in own)
-
-
-def get_protocol_for(user: Any, pk: int) -> Protocol:
-    """404 both for a missing protocol and one of a district the person does not manage."""
-    protocol = get_object_or_404(
-        Protocol.objects.select_related("district__region", "created_by"), pk=pk
-    )
-    if not permissions.can_manage_protocols(user, protocol.district):
-        raise Http404
-    return protocol
-
-
 @login_required
 @require_http_methods(["GET"])
 def protocol_list(request: HttpRequest) -> HttpResponse:
-    districts = managed_districts(request.user)
+    districts = list(permissions.protocol_districts_for(request.user))
     if not districts:
         raise PermissionDenied
     protocols = (
-        Protocol.objects.filter(district__in=districts)
+        permissions.protocols_visible_to(request.user)
         .select_related("district")
-        .annotate(products=Count("submissions"))
+        .annotate(products=Count("items"))
         .order_by("-held_on", "-pk")
     )
     page = Paginator(protocols, PER_PAGE).get_page(request.GET.get("page"))
@@ -112,7 +88,7 @@ def _initial(district: District, decided: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def protocol_create(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
-    districts = managed_districts(user)
+    districts = list(permissions.protocol_districts_for(user))
     if not districts:
         raise PermissionDenied
     chosen = request.GET.get("district", "")
@@ -162,7 +138,7 @@ def protocol_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    protocol = get_protocol_for(request.user, pk)
+    protocol = selectors.get_protocol_for(request.user, pk)
     return render(
         request,
         "expertise/protocol_detail.html",
@@ -170,7 +146,7 @@ def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "protocol": protocol,
             "department": documents.department_name(protocol),
             "members": documents.members_of(protocol),
-            "rows": documents.rows_of(protocol),
+            "items": selectors.items_of(protocol),
         },
     )
 
@@ -179,7 +155,7 @@ def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def protocol_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """For signing by the chair and the secretary."""
-    protocol = get_protocol_for(request.user, pk)
+    protocol = selectors.get_protocol_for(request.user, pk)
     response = HttpResponse(documents.protocol_docx(protocol), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{documents.filename(protocol)}"'
     return response

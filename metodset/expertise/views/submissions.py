@@ -361,12 +361,7 @@ class MineRow:
 def my_submissions(request: HttpRequest) -> HttpResponse:
     """The author's submissions, and those of the groups the person leads."""
     actor = actor_of(request)
-    found = (
-        permissions.submissions_visible_to(actor)
-        .filter(Q(author=actor) | Q(material__author=actor))
-        .select_related("material__type")
-        .order_by("-received_at", "-pk")
-    )
+    found = selectors.submissions_of(actor)
     return render(
         request,
         "expertise/my_submissions.html",
