@@ -79,3 +79,59 @@ def test_phone_width_menu_works(browser: Any, live_server: Any, world: Any) -> N
     menu.get_by_role("link", name="Организации", exact=True).click()
     phone.wait_for_url("**/organizations/")
     context.close()
+
+
+def test_event_and_expertise_pages_pass_axe(
+    page: Any, methodist: User, teacher: User, colleague: User, world: Any, password: str
+) -> None:
+    """The pages of events, road maps, expertise and certificates, with data on them."""
+    from metodset.events import services as events
+    from metodset.events.tests.factories import event, road_map
+    from metodset.expertise import services as expertise
+    from metodset.expertise.models import Verdict
+    from metodset.expertise.tests.factories import expert_of, review, submitted
+
+    seminar = event(methodist, [world.department], visibility="public", for_parents=True)
+    events.register(actor=teacher, event=seminar)
+    plan = road_map(methodist, [world.school, world.other_school])
+    submission = submitted(teacher)
+    assignments = [
+        expertise.assign_expert(
+            actor=methodist,
+            submission=submission,
+            expert=expert_of(org, f"axe{index}@test.test"),
+        )
+        for index, org in enumerate((world.department, world.other_school))
+    ]
+    for assignment in assignments:
+        review(assignment)
+    expertise.decide_submission(
+        actor=methodist, submission=submission, decision=Verdict.PUBLICATION, comment="Хорошо"
+    )
+    certificate = expertise.certificates_of(submission)[0]
+    for path in [
+        "/events/",
+        "/events/month/",
+        seminar.get_absolute_url(),
+        "/expertise/best/",
+        f"/certificates/{certificate.code}/",
+        f"/events/district/{world.district.slug}/",
+    ]:
+        page.goto(path)
+        assert serious_violations(page) == [], path
+    log_in(page, methodist.email, password)
+    for path in [
+        "/events/new/",
+        f"/events/{seminar.pk}/participants/",
+        "/events/mine/",
+        "/events/ical/",
+        "/events/roadmaps/",
+        plan.get_absolute_url(),
+        "/expertise/queue/",
+        submission.get_absolute_url(),
+        "/expertise/protocols/new/",
+        assignments[0].get_absolute_url(),
+        "/certificates/",
+    ]:
+        page.goto(path)
+        assert serious_violations(page) == [], path
