@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "metodset.groups",
     "metodset.events",
     "metodset.expertise",
+    "metodset.testing",
 ]
 
 MIDDLEWARE = [
