@@ -483,6 +483,12 @@ class RoadMapLine(models.Model):
     )
     status_reason = models.TextField(_("причина"), blank=True, max_length=2000)
     moved_to = models.DateField(_("перенесено на месяц"), null=True, blank=True)
+    moved_from = models.DateField(
+        _("перенесено с месяца"),
+        null=True,
+        blank=True,
+        help_text=_("Месяц, на который строка была запланирована до последнего переноса."),
+    )
     event = models.OneToOneField(
         Event,
         verbose_name=_("мероприятие в календаре"),

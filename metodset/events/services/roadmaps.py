@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import formats
@@ -17,7 +16,7 @@ from metodset.accounts.models import District, Membership, Organization, Role, U
 from metodset.accounts.selectors import search_people
 from metodset.core import audit
 from metodset.core.exceptions import DomainError
-from metodset.core.models import AcademicYear, AuditEntry
+from metodset.core.models import AcademicYear
 from metodset.events import permissions
 from metodset.events.models import Event, EventKind, RoadMap, RoadMapLine
 from metodset.events.services.common import deny
@@ -214,11 +213,10 @@ def _set_status(
         changes: dict[str, Any] = {"line": line.pk}
         if status == RoadMapLine.Status.MOVED and moved_to is not None:
             line.moved_to = moved_to
+            line.moved_from = month_before
             line.month = moved_to
-            # The model keeps only the new month; the month it came from lives in this
-            # entry, which moved_from() reads for «перенесено с …».
             changes["month"] = [month_before.isoformat(), moved_to.isoformat()]
-        line.save(update_fields=["status", "status_reason", "moved_to", "month"])
+        line.save(update_fields=["status", "status_reason", "moved_to", "moved_from", "month"])
         audit.record(
             actor=actor,
             action="road_map.line",
@@ -340,23 +338,6 @@ def with_progress(road_maps: QuerySet[RoadMap]) -> QuerySet[RoadMap]:
     )
 
 
-def moved_from(road_map: RoadMap) -> dict[int, datetime.date]:
-    """The month each moved line was planned for before its latest move (the audit entries
-    of the moves keep it)."""
-    entries = AuditEntry.objects.filter(
-        target_type=ContentType.objects.get_for_model(RoadMap),
-        target_id=str(road_map.pk),
-        action="road_map.line",
-        to_state=RoadMapLine.Status.MOVED,
-    ).order_by("created_at", "pk")
-    found: dict[int, datetime.date] = {}
-    for changes in entries.values_list("changes", flat=True):
-        line_id, months = changes.get("line"), changes.get("month")
-        if isinstance(line_id, int) and isinstance(months, list) and months:
-            found[line_id] = datetime.date.fromisoformat(months[0])
-    return found
-
-
 @dataclass
 class PlanRow:
     """One line of the plan with what its cells show."""
@@ -445,7 +426,6 @@ def plan_of(road_map: RoadMap) -> list[PlanMonth]:
             "responsible_people", "responsible_organizations"
         )
     )
-    moves = moved_from(road_map) if any(line.moved_to for line in lines) else {}
     by_month: dict[datetime.date, list[RoadMapLine]] = {
         month: [] for month in months_of(road_map.academic_year)
     }
@@ -460,7 +440,7 @@ def plan_of(road_map: RoadMap) -> list[PlanMonth]:
                 PlanRow(
                     number=number,
                     line=line,
-                    moved_from=moves.get(line.pk),
+                    moved_from=line.moved_from,
                     people=sorted(
                         line.responsible_people.all(),
                         key=lambda person: (person.last_name, person.first_name),

@@ -782,3 +782,22 @@ def test_anonymous_users_have_no_rights(road_map: RoadMap) -> None:
     guest = AnonymousUser()
     assert not permissions.can_view_road_map(guest, road_map)
     assert not permissions.road_maps_visible_to(guest).exists()
+
+
+def test_migration_fills_moved_from_of_earlier_moves(school_admin: User, world: World) -> None:
+    """Lines moved before `moved_from` existed get it from the audit entry of the move."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("metodset.events.migrations.0004_roadmapline_moved_from")
+    plan = factories.road_map(school_admin, [world.school, world.other_school])
+    line = services.save_line(actor=school_admin, road_map=plan, month=month(10), title="Семинар")
+    services.set_line_status(
+        actor=school_admin, line=line, status="moved", reason="Карантин", moved_to=month(11)
+    )
+    RoadMapLine.objects.filter(pk=line.pk).update(moved_from=None)  # as before the field
+    migration.fill_from_audit(apps, None)
+    line.refresh_from_db()
+    assert line.moved_from == month(10)
+    assert line.month == month(11)
