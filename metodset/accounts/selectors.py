@@ -15,7 +15,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from metodset.accounts import permissions
-from metodset.accounts.models import Membership, Organization, Role, User, name_key
+from metodset.accounts.models import District, Membership, Organization, Role, User, name_key
 from metodset.core.models import AuditEntry
 
 
@@ -177,3 +177,11 @@ def audit_visible_to(actor: Any) -> QuerySet[AuditEntry]:
         )
         scope |= Q(target_type__model="user", target_id__in=people)
     return qs.filter(scope)
+
+
+def home_district(user: Any) -> District | None:
+    """The district a person works in (a methodist's own first): where their groups,
+    events and expertise belong and whose time zone they type times in."""
+    roles = permissions.roles_of(user)
+    ids = sorted(roles.district_ids) or sorted(roles.member_district_ids)
+    return District.objects.filter(pk__in=ids[:1]).first()

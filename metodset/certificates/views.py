@@ -16,7 +16,7 @@ from metodset.accounts.models import User
 from metodset.certificates import permissions, rendering, selectors, services
 from metodset.certificates.forms import RevokeForm
 from metodset.certificates.models import Certificate
-from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.core.actions import refusals_into
 
 
 def _certificate(code: str) -> Certificate:
@@ -80,17 +80,13 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_into(form) as outcome:
             services.revoke_certificate(
                 actor=cast(User, request.user),
                 certificate=certificate,
                 reason=form.cleaned_data["reason"],
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Сертификат № %(number)s аннулирован.") % {"number": certificate.number},

@@ -40,3 +40,25 @@ def run_action(request: HttpRequest, action: Callable[[], Any], done: str) -> bo
         return False
     messages.success(request, done)
     return True
+
+
+class refusals_into:  # noqa: N801 (used as a statement: `with refusals_into(form) as outcome`)
+    """Call services inside `with`: a refusal of rights becomes 403, any other refusal an
+    error of the form (shown with everything typed), and `outcome.ok` says whether the
+    call went through."""
+
+    def __init__(self, form: Any) -> None:
+        self.form = form
+        self.ok = True
+
+    def __enter__(self) -> "refusals_into":
+        return self
+
+    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> bool:
+        if isinstance(error, PermissionDeniedError):
+            raise PermissionDenied from error
+        if isinstance(error, DomainError):
+            self.form.add_error(None, error.message)
+            self.ok = False
+            return True
+        return False

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metodset.accounts.models import Membership, Organization, Role, User
-from metodset.accounts.permissions import Roles, is_network_staff, manages_area, roles_of
+from metodset.accounts.permissions import (
+    Roles,
+    is_network_staff,
+    manages_area,
+    people_visible_to,
+    roles_of,
+)
 from metodset.events.models import Event, Registration, RoadMap
 from metodset.groups import permissions as group_permissions
 from metodset.groups.models import Group, GroupMember
@@ -297,9 +303,7 @@ def can_register_others(user: Any, event: Event) -> bool:
 def people_registrable_by(user: Any, event: Event) -> QuerySet[User]:
     """Whom the person may register: people of their own school (heads), of the district
     (its methodists), of any organizer (organizers)."""
-    roles = roles_of(user)
-    org_ids: set[int] = set(roles.admin_org_ids)
-    scope = Q(memberships__organization__in=org_ids)
+    scope = Q(memberships__organization__in=roles_of(user).admin_org_ids)
     if manages_district_of(user, event):
         scope |= Q(memberships__organization__district=event.district_id)
     elif can_manage_event(user, event):
@@ -312,8 +316,6 @@ def people_registrable_by(user: Any, event: Event) -> QuerySet[User]:
 def speakers_invitable_by(user: Any, event: Event) -> QuerySet[User]:
     """Whom the organizers may name as speakers: staff of any organization of the region
     whose pages they see (a speaker may come from another school or the department)."""
-    from metodset.accounts.permissions import people_visible_to
-
     if not can_manage_event(user, event):
         return User.objects.none()
     return (

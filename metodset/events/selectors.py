@@ -7,8 +7,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from metodset.accounts.models import District, User
-from metodset.accounts.permissions import roles_of
+from metodset.accounts.models import User
 from metodset.events import permissions
 from metodset.events.models import Event, EventMaterial, Feedback, Registration
 from metodset.materials import permissions as material_permissions
@@ -152,10 +151,3 @@ def people_to_register(
         for r in Registration.objects.filter(event=event, person__in=[p.pk for p in people])
     }
     return [(person, rows.get(person.pk)) for person in people]
-
-
-def home_district(user: Any) -> District | None:
-    """The district whose zone a person types times in: their own (a methodist's first)."""
-    roles = roles_of(user)
-    ids = sorted(roles.district_ids) or sorted(roles.member_district_ids)
-    return District.objects.filter(pk__in=ids[:1]).first()

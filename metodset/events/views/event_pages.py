@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import User
+from metodset.accounts.selectors import home_district
 from metodset.certificates.models import Certificate
-from metodset.core.actions import actor_of, attempt, run_action
-from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.core.actions import actor_of, attempt, refusals_into, run_action
 from metodset.core.markup import render_markdown
 from metodset.events import permissions, selectors, services
 from metodset.events.forms import (
@@ -34,7 +34,7 @@ from metodset.materials.models import Material
 
 
 def _zone_of(user: User) -> Any:
-    district = selectors.home_district(user)
+    district = home_district(user)
     if district is not None:
         return district.zone
     from zoneinfo import ZoneInfo
@@ -87,15 +87,11 @@ def event_create(request: HttpRequest) -> HttpResponse:
         sessions = session_formset(data=request.POST, zone=zone)
         if form.is_valid() and sessions.is_valid():
             data = form.event_data(sessions, publish="draft" not in request.POST)
-            try:
+            with refusals_into(form) as outcome:
                 event = services.create_event(actor=actor, data=data)
                 if line is not None:
                     services.link_event(actor=actor, line=line, event=event)
-            except PermissionDeniedError as error:
-                raise PermissionDenied from error
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
+            if outcome.ok:
                 messages.success(
                     request,
                     _("Мероприятие объявлено.")
@@ -157,13 +153,9 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         sessions = session_formset(data=request.POST, zone=zone)
         if form.is_valid() and sessions.is_valid():
             data = form.event_data(sessions, publish="draft" not in request.POST)
-            try:
+            with refusals_into(form) as outcome:
                 services.update_event(actor=actor, event=event, data=data)
-            except PermissionDeniedError as error:
-                raise PermissionDenied from error
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
+            if outcome.ok:
                 messages.success(request, _("Изменения сохранены."))
                 return redirect(event)
     else:
@@ -182,6 +174,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_event_for(user, pk)
     registration = permissions.registration_of(user, event)
     manages = permissions.can_manage_event(user, event)
+    closed_reason = permissions.registration_closed_reason(event)
     certificate = None
     if registration is not None:
         certificate = Certificate.objects.filter(
@@ -201,13 +194,12 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "places": selectors.places_of(event),
         "registration": registration,
         "waiting_position": selectors.waiting_position(registration) if registration else None,
-        "closed_reason": permissions.registration_closed_reason(event),
+        "closed_reason": closed_reason,
         "can_register": permissions.can_register(user, event),
         "may_attend": user.is_authenticated and permissions.may_attend(user, event),
         "can_cancel": registration is not None
         and permissions.can_cancel_registration(user, registration),
-        "can_register_others": permissions.can_register_others(user, event)
-        and not permissions.registration_closed_reason(event),
+        "can_register_others": permissions.can_register_others(user, event) and not closed_reason,
         "can_see_link": permissions.can_see_online_link(user, event),
         "manages": manages,
         "can_attach": permissions.can_attach_material(user, event),

@@ -16,10 +16,10 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from metodset.accounts.models import District, Organization, User
+from metodset.accounts.models import Organization, User
 from metodset.accounts.permissions import is_network_staff, roles_of
-from metodset.core.actions import actor_of, run_action
-from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.accounts.selectors import home_district
+from metodset.core.actions import actor_of, refusals_into, run_action
 from metodset.documents.docx import DOCX_CONTENT_TYPE
 from metodset.events import documents, permissions
 from metodset.events.forms_roadmaps import (
@@ -61,12 +61,6 @@ def get_line_for(user: Any, pk: int) -> RoadMapLine:
 def _managed(user: Any, road_map: RoadMap) -> None:
     if not permissions.can_manage_road_map(user, road_map):
         raise PermissionDenied
-
-
-def _home_district(user: User) -> District | None:
-    roles = roles_of(user)
-    ids = sorted(roles.district_ids) or sorted(roles.member_district_ids)
-    return District.objects.filter(pk__in=ids[:1]).first()
 
 
 def _line_url(line: RoadMapLine) -> str:
@@ -129,7 +123,7 @@ def roadmap_create(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     if not permissions.can_create_road_map(user):
         raise PermissionDenied
-    district = _home_district(user)
+    district = home_district(user)
     if district is None:
         raise PermissionDenied
     years = services.years_to_plan()
@@ -144,7 +138,7 @@ def roadmap_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_into(form) as outcome:
             road_map = services.create_road_map(
                 actor=user,
                 title=data["title"],
@@ -153,11 +147,7 @@ def roadmap_create(request: HttpRequest) -> HttpResponse:
                 group=data.get("group"),
                 goal=data["goal"],
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Сетевой график составлен: добавьте мероприятия."))
             return redirect(road_map.get_absolute_url())
     return render(
@@ -183,7 +173,7 @@ def roadmap_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_into(form) as outcome:
             services.update_road_map(
                 actor=actor_of(request),
                 road_map=road_map,
@@ -191,11 +181,7 @@ def roadmap_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 goal=data["goal"],
                 organizations=list(data["organizations"]),
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Изменения сохранены."))
             return redirect(road_map.get_absolute_url())
     return render(
@@ -274,7 +260,7 @@ def _line_form(request: HttpRequest, road_map: RoadMap, line: RoadMapLine | None
     finding = request.method == "POST" and "find" in request.POST
     if request.method == "POST" and not finding and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_into(form) as outcome:
             line = services.save_line(
                 actor=user,
                 road_map=road_map,
@@ -286,11 +272,7 @@ def _line_form(request: HttpRequest, road_map: RoadMap, line: RoadMapLine | None
                 responsible_people=list(data["responsible_people"]),
                 responsible_organizations=list(data["responsible_organizations"]),
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok and line is not None:
             messages.success(request, _("Мероприятие сохранено в сетевом графике."))
             return redirect(_line_url(line))
     picked = _picked(request, people, line)
@@ -364,7 +346,7 @@ def roadmap_line_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_into(form) as outcome:
             services.set_line_status(
                 actor=actor_of(request),
                 line=line,
@@ -372,11 +354,7 @@ def roadmap_line_status(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
                 moved_to=data["moved_to"],
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("«%(title)s»: %(status)s.")

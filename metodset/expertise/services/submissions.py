@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metodset.accounts.models import District, User
+from metodset.accounts.selectors import home_district
 from metodset.core import audit
 from metodset.core.exceptions import DomainError
 from metodset.expertise import permissions
@@ -30,11 +31,7 @@ from metodset.notifications.services import notify
 def _district_of(actor: User, group: Group | None) -> District:
     if group is not None:
         return group.district
-    from metodset.accounts.permissions import roles_of
-
-    roles = roles_of(actor)
-    ids = sorted(roles.member_district_ids)
-    district = District.objects.filter(pk__in=ids[:1]).first()
+    district = home_district(actor)
     if district is None:
         raise DomainError(_("Экспертизу проводит район: вы не состоите в организации района."))
     return district

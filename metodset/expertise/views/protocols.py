@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from metodset.accounts.models import District
-from metodset.core.actions import actor_of
-from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.core.actions import actor_of, refusals_into
 from metodset.documents.docx import DOCX_CONTENT_TYPE
 from metodset.expertise import documents, permissions, selectors, services
 from metodset.expertise.forms_protocol import ProtocolForm
@@ -102,7 +101,7 @@ def protocol_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_into(form) as outcome:
             protocol = services.create_protocol(
                 actor=user,
                 district=district,
@@ -113,11 +112,7 @@ def protocol_create(request: HttpRequest) -> HttpResponse:
                 members=list(data["members"]),
                 submissions=list(data["submissions"]),
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Протокол № %(number)s составлен: скачайте его для подписи.")

@@ -25,8 +25,7 @@ from metodset.accounts.models import User
 from metodset.accounts.permissions import is_network_staff, roles_of
 from metodset.certificates.models import Certificate
 from metodset.core import deadlines
-from metodset.core.actions import actor_of, run_action
-from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.core.actions import actor_of, refusals_into, run_action
 from metodset.expertise import permissions, selectors, services
 from metodset.expertise.forms import AssignForm, DecisionForm, ResubmitForm, SubmissionForm
 from metodset.expertise.models import (
@@ -314,7 +313,7 @@ def submission_create(request: HttpRequest) -> HttpResponse:
     )
     if posted and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_into(form) as outcome:
             submission = services.submit_for_expertise(
                 actor=actor,
                 material=data["material"],
@@ -323,11 +322,7 @@ def submission_create(request: HttpRequest) -> HttpResponse:
                 is_blind=data["is_blind"],
                 group=data.get("group"),
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _(
@@ -415,18 +410,14 @@ def submission_assign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(submission)
     form = AssignForm(request.POST, pool=permissions.expert_pool(submission.district))
     if form.is_valid():
-        try:
+        with refusals_into(form) as outcome:
             assignment = services.assign_expert(
                 actor=actor,
                 submission=submission,
                 expert=form.cleaned_data["expert"],
                 due_on=form.cleaned_data["due_on"],
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Назначен эксперт: %(name)s, оценить до %(due)s.")
@@ -453,18 +444,14 @@ def submission_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(submission)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_into(form) as outcome:
             submission = services.decide_submission(
                 actor=actor,
                 submission=submission,
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Решение сохранено: %(decision)s. Автор получил уведомление.")
@@ -495,15 +482,11 @@ def submission_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(submission)
     form = ResubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_into(form) as outcome:
             submission = services.resubmit(
                 actor=actor, submission=submission, changes_note=form.cleaned_data["changes_note"]
             )
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Материал подан повторно. Срок экспертизы — до %(due)s включительно.")

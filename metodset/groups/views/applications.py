@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import User
+from metodset.accounts.selectors import home_district
 from metodset.core.actions import actor_of as _actor
+from metodset.core.actions import refusals_into
 from metodset.core.actions import run_action as _run
 from metodset.core.audit import action_label
-from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.models import AuditEntry
 from metodset.documents.docx import DOCX_CONTENT_TYPE
 from metodset.groups import deadlines, documents, permissions, selectors, services
@@ -33,7 +34,6 @@ from metodset.groups.models import (
 )
 from metodset.groups.views.common import (
     PER_PAGE,
-    _home_district,
     get_application_for,
 )
 
@@ -84,7 +84,7 @@ def _application_form(
     request: HttpRequest, application: ProblemGroupApplication | None
 ) -> HttpResponse:
     user = _actor(request)
-    district = application.district if application else _home_district(user)
+    district = application.district if application else home_district(user)
     if district is None:
         raise PermissionDenied
     people = User.objects.filter(is_active=True)
@@ -108,7 +108,7 @@ def _application_form(
     found = selectors.people_to_pick(user, district_id=district.pk, text=query)
     if request.method == "POST" and not finding and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with refusals_into(form) as outcome:
             if application is None:
                 application = services.submit_application(actor=user, **data)
                 done = _(
@@ -119,11 +119,7 @@ def _application_form(
                     actor=user, application=application, **data
                 )
                 done = _("Заявление изменено.")
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok and application is not None:
             if application.status == ProblemGroupApplication.Status.SUBMITTED:
                 done = _("Заявление передано в отдел образования.")
             messages.success(request, done)
@@ -176,7 +172,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     user = _actor(request)
     if not (permissions.can_apply(user) or permissions.groups_led_by(user).exists()):
         raise PermissionDenied
-    district = _home_district(user)
+    district = home_district(user)
     if district is None:
         raise PermissionDenied
     query = request.GET.get("q", "")
@@ -269,7 +265,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_into(form) as outcome:
             if data["decision"] == "approve":
                 group = services.approve_application(
                     actor=_actor(request),
@@ -287,11 +283,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=_actor(request), application=application, reasons=data["reasons"]
                 )
                 messages.success(request, _("Заявление отклонено; заявитель увидит причины."))
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             return redirect(application.get_absolute_url())
     # A failed decision keeps what was typed.
     return _application_page(request, application, decision_form=form, status=400)

@@ -6,8 +6,6 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from metodset.accounts.models import District, User
-from metodset.accounts.permissions import roles_of
 from metodset.groups import permissions
 from metodset.groups.models import (
     Group,
@@ -48,9 +46,3 @@ def get_application_for(user: Any, pk: int) -> ProblemGroupApplication:
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
-
-
-def _home_district(user: User) -> District | None:
-    roles = roles_of(user)
-    ids = sorted(roles.district_ids) or sorted(roles.member_district_ids)
-    return District.objects.filter(pk__in=ids[:1]).first()

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from metodset.accounts.models import Organization, User
 from metodset.accounts.permissions import roles_of
+from metodset.accounts.selectors import home_district
 from metodset.core.actions import actor_of as _actor
+from metodset.core.actions import refusals_into
 from metodset.core.actions import run_action as _run
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.groups import permissions, sections, selectors, services
@@ -43,7 +45,6 @@ from metodset.groups.models import (
 )
 from metodset.groups.views.common import (
     PER_PAGE,
-    _home_district,
     _int,
     get_group_for,
 )
@@ -127,7 +128,7 @@ def my_groups(request: HttpRequest) -> HttpResponse:
 def group_create(request: HttpRequest) -> HttpResponse:
     user = _actor(request)
     kinds = permissions.kinds_founded_by(user)
-    district = _home_district(user)
+    district = home_district(user)
     if not kinds or district is None:
         raise PermissionDenied
     form = FoundGroupForm(request.POST or None, kinds=kinds)
@@ -463,13 +464,9 @@ def discussion(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_into(form) as outcome:
             thread = services.start_thread(actor=_actor(request), group=group, **form.cleaned_data)
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             return redirect(thread.get_absolute_url())
     page = Paginator(group.threads.select_related("author"), PER_PAGE).get_page(
         request.GET.get("page")
@@ -495,13 +492,9 @@ def thread_detail(request: HttpRequest, pk: int, thread_pk: int) -> HttpResponse
     thread = get_object_or_404(Thread, pk=thread_pk, group=group)
     form = PostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_into(form) as outcome:
             services.add_post(actor=_actor(request), thread=thread, body=form.cleaned_data["body"])
-        except PermissionDeniedError as error:
-            raise PermissionDenied from error
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             return redirect(thread.get_absolute_url() + "#last")
     return render(
         request,
