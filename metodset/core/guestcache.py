@@ -26,6 +26,7 @@ from metodset.core import accessibility
 HEADER = "X-Page-Cache"
 TTL = 60
 _parts: list[Callable[[], Any]] = []
+_forgetters: list[Callable[[], None]] = []
 _prefixes: list[str] = []
 _hits: dict[str, Callable[[Any], object]] = {}
 
@@ -36,10 +37,19 @@ def register_prefix(prefix: str) -> None:
         _prefixes.append(prefix)
 
 
-def register_part(part: Callable[[], Any]) -> None:
-    """Something every kept page depends on, read when a page is looked up or kept."""
+def register_part(part: Callable[[], Any], *, forget: Callable[[], None] | None = None) -> None:
+    """Something every kept page depends on, read when a page is looked up or kept.
+    `forget` drops what the part remembers in this process (called by `forget_parts`)."""
     if part not in _parts:
         _parts.append(part)
+    if forget is not None and forget not in _forgetters:
+        _forgetters.append(forget)
+
+
+def forget_parts() -> None:
+    """The cache was emptied: parts must not answer from what this process remembers."""
+    for forget in _forgetters:
+        forget()
 
 
 def register_hit(name: str, handler: Callable[[Any], object]) -> None:

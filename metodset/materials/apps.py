@@ -20,5 +20,5 @@ class MaterialsConfig(AppConfig):
         # Guests' kept pages follow the library's generation; a kept material page still
         # counts its view.
         guestcache.register_prefix("/materials/")
-        guestcache.register_part(pagecache.generation)
+        guestcache.register_part(pagecache.generation, forget=pagecache.forget_local)
         guestcache.register_hit("materials.view", services.count_view)

@@ -38,6 +38,12 @@ def generation() -> int:
     return int(value)
 
 
+def forget_local() -> None:
+    """Drop the generation this process remembers for a second, after the cache itself
+    was emptied (registered with core.guestcache.forget_parts)."""
+    _local.clear()
+
+
 def bump() -> None:
     """The catalogue changed: every kept page is out of date."""
     _local.clear()
