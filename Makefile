@@ -39,6 +39,7 @@ demo: migrate
 	$(BIN)/metodset seed_demo_groups --if-empty
 	$(BIN)/metodset seed_demo_events --if-empty
 	$(BIN)/metodset seed_demo_expertise --if-empty
+	$(BIN)/metodset seed_demo_testing --if-empty
 	$(BIN)/metodset reindex --if-empty
 
 # The site with demo data, in one process (web server + task worker).

@@ -20,7 +20,7 @@ from metodset.accounts.tests.factories import (
     OrganizationFactory,
     person,
 )
-from metodset.core import guestcache
+from metodset.core import guestcache, memory
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +38,8 @@ def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
     # A library generation remembered from the previous test would name kept pages by a
     # value the emptied cache no longer has: a page kept in one second missed the next.
     guestcache.forget_parts()
+    # Rows kept per process by id (question versions): a rolled-back test's ids come again.
+    memory.forget_all()
 
 
 @dataclass

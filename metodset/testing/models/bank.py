@@ -6,13 +6,14 @@ feedback, images — lives in its versions as `serialization.to_data` writes it,
 finished test can keep pointing at the version its students answered.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from metodset.accounts.models import private_storage
 from metodset.core.models import TimeStampedModel
 from metodset.testing.formats.items import ItemType
 
@@ -117,6 +118,19 @@ class Question(TimeStampedModel):
     )
     tags = models.JSONField(_("метки"), default=list, blank=True)
     current_version = models.PositiveIntegerField(_("текущая версия"), default=1)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("скопирован из"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    is_archived = models.BooleanField(
+        _("в архиве"),
+        default=False,
+        help_text=_("Вопрос из архива не попадает в новые тесты; прошедшие тесты его хранят."),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -136,6 +150,7 @@ class Question(TimeStampedModel):
         indexes = [
             models.Index(fields=["category", "id"], name="testing_question_category"),
             models.Index(fields=["visibility", "organization"], name="testing_question_shared"),
+            models.Index(fields=["author", "-id"], name="testing_question_author"),
         ]
 
     def __str__(self) -> str:
@@ -170,3 +185,77 @@ class QuestionVersion(models.Model):
         if self.pk is not None:
             raise ValueError("Versions are immutable.")
         super().save(*args, **kwargs)
+
+
+def import_upload_to(instance: "ImportJob", filename: str) -> str:
+    return timezone.now().strftime("testing/imports/%Y/%m/") + filename
+
+
+class ImportJob(TimeStampedModel):
+    """One file a teacher imports: read for the preview, saved in the background on
+    confirmation, with the progress the page polls."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("проверен, ждёт подтверждения")
+        QUEUED = "queued", _("в очереди")
+        RUNNING = "running", _("сохраняется")
+        DONE = "done", _("сохранён")
+        FAILED = "failed", _("не удался")
+        CANCELLED = "cancelled", _("отменён")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.PREVIEW: {Status.QUEUED, Status.CANCELLED},
+        Status.QUEUED: {Status.RUNNING, Status.FAILED},
+        Status.RUNNING: {Status.DONE, Status.FAILED},
+        Status.DONE: set(),
+        Status.FAILED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто импортирует"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file = models.FileField(
+        _("файл"), upload_to=import_upload_to, storage=private_storage, max_length=300
+    )
+    original_name = models.CharField(_("имя файла"), max_length=255)
+    format = models.CharField(_("формат"), max_length=16)
+    category_path = models.JSONField(_("в категорию"), default=list, blank=True)
+    visibility = models.CharField(
+        _("кому видны вопросы"),
+        max_length=16,
+        choices=Question.Visibility.choices,
+        default=Question.Visibility.PRIVATE,
+    )
+    status = models.CharField(
+        _("состояние"), max_length=16, choices=Status.choices, default=Status.PREVIEW
+    )
+    total = models.PositiveIntegerField(_("найдено вопросов"), default=0)
+    saved = models.PositiveIntegerField(_("сохранено вопросов"), default=0)
+    errors = models.JSONField(
+        _("ошибки"),
+        default=list,
+        blank=True,
+        help_text=_("Каждая: строка, элемент, причина."),
+    )
+    failure = models.TextField(_("причина сбоя"), blank=True)
+    finished_at = models.DateTimeField(_("завершён"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("импорт вопросов")
+        verbose_name_plural = _("импорты вопросов")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["preview", "queued", "running", "done", "failed", "cancelled"]
+                ),
+                name="testing_import_status",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
