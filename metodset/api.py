@@ -17,6 +17,7 @@ from metodset.events.api import router as events_router
 from metodset.expertise.api import router as expertise_router
 from metodset.groups.api import router as groups_router
 from metodset.materials.api import router as materials_router
+from metodset.testing.api import router as testing_router
 
 api = NinjaAPI(
     title="Методсеть API",
@@ -34,6 +35,7 @@ api.add_router("", groups_router)
 api.add_router("", events_router)
 api.add_router("", expertise_router)
 api.add_router("", certificates_router)
+api.add_router("", testing_router)
 
 
 @api.exception_handler(AuthenticationError)

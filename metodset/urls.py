@@ -21,6 +21,7 @@ urlpatterns = [
     path("certificates/", include("metodset.certificates.urls")),
     path("events/", include("metodset.events.urls")),
     path("expertise/", include("metodset.expertise.urls")),
+    path("testing/", include("metodset.testing.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -36,5 +36,6 @@ def test_every_app_is_in_the_document() -> None:
         "/roadmaps",
         "/certificates",
         "/expertise",
+        "/testing",
     ):
         assert any(path.startswith(f"/api/v1{prefix}") for path in paths), prefix

@@ -26,6 +26,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             else 0,
             "memberships": list(selectors.active_memberships_of(user)),
             "is_expert": bool(roles.expert_district_ids),
+            "is_network_staff": permissions.is_network_staff(roles),
+            "is_student": bool(roles.student_org_ids),
+            "is_parent": bool(roles.child_ids),
         }
 
     return {"nav": SimpleLazyObject(build)}

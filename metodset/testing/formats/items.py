@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 
@@ -31,6 +32,9 @@ class ItemType(StrEnum):
 TextFormat = Literal["html", "plain", "markdown", "moodle"]
 TEXT_FORMATS: tuple[TextFormat, ...] = ("html", "plain", "markdown", "moodle")
 
+# Item.moodle_options key of the difficulty (1–5) a teacher gives in the XLSX sheet; the
+# bank keeps it in Question.difficulty, and Moodle XML carries it as its own element.
+DIFFICULTY_OPTION = "metodset_difficulty"
 FULL_CREDIT = Decimal(100)
 DEFAULT_PENALTY = Decimal("0.3333333")
 # Moodle writes a multiple-choice item whose three right answers get 33.33333% each; the
@@ -202,8 +206,12 @@ class ParseResult:
 _NUMBER = re.compile(r"-?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?")
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> Decimal | None:
-    """A number as teachers write it (a decimal comma allowed), or None."""
+    """A number as teachers write it (a decimal comma allowed), or None.
+
+    Cached: a bank repeats its fractions and tolerances ("100", "-50", "0.01") on every
+    answer, and a Decimal never changes."""
     text = text.strip()
     if not _NUMBER.fullmatch(text):
         return None

@@ -124,6 +124,19 @@ def decide_journal(*, actor: Any, attempt: Attempt, send: bool) -> Attempt:
         if not access.can_decide_journal(actor, locked):
             raise DomainError(_("Отметки ещё нет: дождитесь проверки работы."))
         choice = Attempt.Journal.SEND if send else Attempt.Journal.KEEP
+        # One work, one mark in the journal: of several attempts, the student sends one.
+        sent = (
+            Attempt.objects.filter(
+                sitting=locked.sitting_id, student=locked.student_id, journal=Attempt.Journal.SEND
+            )
+            .exclude(pk=locked.pk)
+            .first()
+        )
+        if send and sent is not None:
+            raise DomainError(
+                _("В журнал уже передана отметка %(mark)s за попытку №%(number)d.")
+                % {"mark": sent.mark, "number": sent.number}
+            )
         # Fixed (student pages): the same choice again — a double tap on «Выставить», a
         # second tab — is the decision already made, not a refusal.
         if locked.journal == choice:

@@ -611,3 +611,27 @@ def test_no_decision_while_the_attempt_runs(sitting: Sitting, student: User) -> 
         services.decide_journal(actor=student, attempt=attempt, send=True)
 
     assert Attempt.objects.get(pk=attempt.pk).journal == Attempt.Journal.UNDECIDED
+
+
+def test_of_several_attempts_only_one_mark_goes_to_the_journal(
+    teacher: User, questions: dict[str, Question], world: World, student: User, morning: Any
+) -> None:
+    """One work, one mark: after sending the first attempt's mark, the second's is refused."""
+    quiz = make_quiz(teacher, [questions["Столица"]], attempts_allowed=2)
+    sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
+    first = services.submit_attempt(
+        actor=student, attempt=services.start_attempt(actor=student, sitting=sitting)
+    )
+    second = services.submit_attempt(
+        actor=student, attempt=services.start_attempt(actor=student, sitting=sitting)
+    )
+    services.decide_journal(actor=student, attempt=first, send=True)
+
+    with pytest.raises(DomainError, match="уже передана отметка 2 за попытку №1"):
+        services.decide_journal(actor=student, attempt=second, send=True)
+    services.decide_journal(actor=student, attempt=second, send=False)
+
+    assert list(Attempt.objects.order_by("number").values_list("journal", flat=True)) == [
+        "send",
+        "keep",
+    ]

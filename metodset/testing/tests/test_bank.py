@@ -25,6 +25,7 @@ SAMPLES = [
     ("sample.gift.txt", "gift"),
     ("sample.moodle.xml", "moodlexml"),
     ("sample.aiken.txt", "aiken"),
+    ("sample.xlsx", "xlsx"),
 ]
 
 
@@ -138,6 +139,41 @@ def test_a_second_import_reuses_the_categories(teacher: User) -> None:
     assert Question.objects.count() == 2 * len(result.items)
 
 
+def test_the_questions_returned_are_the_rows_saved(teacher: User) -> None:
+    """The rows go in by one INSERT run, not bulk_create: each returned question has its
+    own row's id and every field as the database holds it, its version points at it."""
+    services.import_items(actor=teacher, result=read("sample.gift.txt", "gift"))
+    result = read("sample.xlsx", "xlsx")
+
+    questions = services.import_items(
+        actor=teacher, result=result, visibility=Question.Visibility.SCHOOL
+    )
+
+    fields = [field.attname for field in Question._meta.concrete_fields]
+    for question, item in zip(questions, result.items, strict=True):
+        saved = Question.objects.get(pk=question.pk)
+        assert [getattr(question, name) for name in fields] == [
+            getattr(saved, name) for name in fields
+        ]
+        assert saved.name == item.name
+        assert from_data(saved.versions.get().data) == item
+        assert not question._state.adding
+    assert len({question.pk for question in questions}) == len(result.items)
+
+
+def test_the_sheets_difficulty_goes_to_the_question_and_back(teacher: User) -> None:
+    result = read("sample.xlsx", "xlsx")
+
+    questions = services.import_items(actor=teacher, result=result)
+
+    assert [question.difficulty for question in questions] == [2, 3, 1, 1, 1, 2, 4, 3, 5, None]
+    assert Question.objects.get(name="Образ Татьяны").difficulty == 5
+    Question.objects.filter(name="Образ Татьяны").update(difficulty=4)
+    exported = {item.name: item for item in services.export_items(actor=teacher)}
+    assert exported["Образ Татьяны"].moodle_options == {"metodset_difficulty": "4"}
+    assert exported["Инструкция"].moodle_options == {}
+
+
 def test_a_file_with_errors_saves_nothing(teacher: User) -> None:
     result = read("broken.gift.txt", "gift")
     assert result.items
@@ -179,6 +215,16 @@ def test_moodle_xml_round_trip_through_the_bank(teacher: User) -> None:
     services.import_items(actor=teacher, result=original)
 
     again = parse(write(services.export_items(actor=teacher), "moodlexml"), "moodlexml")
+
+    assert again.errors == []
+    assert again.items == original.items
+
+
+def test_xlsx_round_trip_through_the_bank(teacher: User) -> None:
+    original = read("sample.xlsx", "xlsx")
+    services.import_items(actor=teacher, result=original)
+
+    again = parse(write(services.export_items(actor=teacher), "xlsx"), "xlsx")
 
     assert again.errors == []
     assert again.items == original.items
@@ -385,3 +431,45 @@ def test_export_command_reports_what_the_format_cannot_carry(superuser: User) ->
     assert written.errors == []
     assert 0 < len(written.items) < 14
     assert stderr.count("Не выгружен: ") == 14 - len(written.items)
+
+
+def test_command_imports_a_sheet_and_names_its_rows(superuser: User) -> None:
+    stdout, _stderr = run("import_questions", str(FIXTURES / "sample.xlsx"), "--format", "xlsx")
+
+    assert "1. строка 2: single_choice «Сравнение дробей» — Математика / 5 класс / Дроби" in stdout
+    assert "Вопросов: 10, ошибок: 0, сохранено: 10" in stdout
+    assert Question.objects.get(name="Древние государства").difficulty == 4
+
+
+def test_command_reports_the_bad_rows_of_a_sheet(superuser: User, tmp_path: Path) -> None:
+    good, bad = parse(write(read("sample.xlsx", "xlsx").items[:2], "xlsx"), "xlsx").items
+    bad.answers = []
+    path = tmp_path / "вопросы.xlsx"
+    path.write_bytes(write([good, bad], "xlsx"))
+    stdout = StringIO()
+
+    with pytest.raises(CommandError, match="ошибок: 1; ничего не сохранено"):
+        call_command("import_questions", str(path), "--format", "xlsx", stdout=stdout)
+
+    assert (
+        "Ошибка: строка 3, лист «Вопросы»: в вопросе с выбором нужно не менее двух вариантов ответа"
+        in stdout.getvalue()
+    )
+    nothing_saved()
+
+
+def test_export_command_writes_a_sheet(superuser: User, tmp_path: Path) -> None:
+    run("import_questions", str(FIXTURES / "sample.xlsx"), "--format", "xlsx")
+    output = tmp_path / "bank.xlsx"
+
+    _stdout, stderr = run("export_questions", "--format", "xlsx", "-o", str(output))
+
+    again = parse(output.read_bytes(), "xlsx")
+    assert again.errors == []
+    assert again.items == read("sample.xlsx", "xlsx").items
+    assert "Выгружено вопросов: 10 из 10" in stderr
+
+
+def test_export_command_needs_a_file_for_a_sheet(superuser: User) -> None:
+    with pytest.raises(CommandError, match="укажите файл"):
+        run("export_questions", "--format", "xlsx")

@@ -1,4 +1,4 @@
-"""`metodset export_questions --format gift|moodlexml|aiken`: the bank (or a part) as a file."""
+"""`metodset export_questions --format gift|moodlexml|aiken|xlsx`: the bank (or a part) as a file."""
 
 import sys
 from pathlib import Path
@@ -16,7 +16,8 @@ from ._common import acting_user, add_common_arguments, category_path
 
 class Command(BaseCommand):
     help = (
-        "Записывает вопросы банка, видимые пользователю, в файл (GIFT, Moodle XML, Aiken); "
+        "Записывает вопросы банка, видимые пользователю, в файл (GIFT, Moodle XML, Aiken, "
+        "таблица XLSX); "
         "вопросы, которые формат не может передать, перечисляются в stderr."
     )
 
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        output: Path | None = options["output"]
+        if options["format"] == "xlsx" and output is None:
+            raise CommandError(
+                "Таблицу XLSX нельзя вывести в терминал: укажите файл, -o вопросы.xlsx."
+            )
         actor = acting_user(options["author"])
         try:
             items = services.export_items(actor=actor, category_path=category_path(options))
@@ -34,7 +40,6 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         problems: list[ParseError] = []
         content = write(items, options["format"], problems=problems)
-        output: Path | None = options["output"]
         if output is not None:
             output.write_bytes(content)
         else:

@@ -1,4 +1,4 @@
-"""`metodset import_questions FILE --format gift|moodlexml|aiken`: bulk import into the bank."""
+"""`metodset import_questions FILE --format gift|moodlexml|aiken|xlsx`: bulk import into the bank."""
 
 import json
 import time
@@ -31,8 +31,9 @@ def _error_json(error: ParseError) -> dict[str, Any]:
 
 class Command(BaseCommand):
     help = (
-        "Читает файл вопросов (GIFT, Moodle XML, Aiken), показывает каждый найденный вопрос "
-        "и каждую ошибку со строкой и сохраняет вопросы в банк, если ошибок нет. "
+        "Читает файл вопросов (GIFT, Moodle XML, Aiken, таблица XLSX по шаблону), показывает "
+        "каждый найденный вопрос и каждую ошибку со строкой и сохраняет вопросы в банк, если "
+        "ошибок нет. "
         "С ошибками или с --dry-run ничего не сохраняется; при ошибках код выхода 1."
     )
 

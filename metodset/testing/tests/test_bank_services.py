@@ -1,0 +1,630 @@
+"""The bank's verbs: writing, editing, copying and archiving questions, categories, and the
+import of a file through preview, confirmation and the background task. Every refusal
+leaves nothing behind."""
+
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from metodset.accounts.models import User
+from metodset.accounts.tests.factories import SubjectFactory
+from metodset.conftest import PERSONAS, World
+from metodset.core.exceptions import DomainError, PermissionDeniedError
+from metodset.core.models import AuditEntry
+from metodset.testing import permissions, tasks
+from metodset.testing.formats.items import Answer, Item, ItemType
+from metodset.testing.models import Category, ImportJob, Question, QuestionVersion
+from metodset.testing.serialization import from_data
+from metodset.testing.services import bank
+from metodset.testing.services.bank import BankFilters, QuestionInvalidError
+from metodset.testing.services.imports import import_items
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+Status = ImportJob.Status
+
+
+def choice(text: str = "2 + 2 = ?", name: str = "Сложение") -> Item:
+    return Item(
+        type=ItemType.SINGLE_CHOICE,
+        name=name,
+        text=text,
+        answers=[Answer("4", Decimal(100)), Answer("5", Decimal(0), "Пересчитайте.")],
+    )
+
+
+def category(name: str = "Математика", parent: Category | None = None) -> Category:
+    return Category.objects.get_or_create(name=name, parent=parent)[0]
+
+
+def question(author: User, **details: Any) -> Question:
+    details.setdefault("category", category())
+    return bank.create_question(actor=author, item=details.pop("item", choice()), **details)
+
+
+def audit_count(action: str) -> int:
+    return AuditEntry.objects.filter(action=action).count()
+
+
+def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
+    data = content if content is not None else (FIXTURES / name).read_bytes()
+    return SimpleUploadedFile(name, data)
+
+
+@pytest.fixture
+def superuser(world: World) -> User:
+    return User.objects.create_superuser(
+        "admin@metodset.test", "pass", last_name="Админов", first_name="Борис"
+    )
+
+
+# --- Writing a question ----------------------------------------------------------------------
+
+
+def test_a_teacher_writes_a_question_with_its_first_version(teacher: User, world: World) -> None:
+    subject = SubjectFactory(name="Математика")
+    math = category()
+    created = bank.create_question(
+        actor=teacher,
+        item=choice(name=""),
+        category=math,
+        visibility="school",
+        difficulty=2,
+        subject=subject,
+        grades=[6, 5, 5],
+        tags=[" дроби ", "Дроби", "ОГЭ"],
+    )
+    assert created.author == teacher
+    assert created.organization == world.school
+    assert created.type == "single_choice"
+    assert created.name == "2 + 2 = ?"  # from the text, as Moodle names an unnamed item
+    assert (created.grades, created.tags) == ([5, 6], ["дроби", "ОГЭ"])
+    assert created.current_version == 1
+    version = QuestionVersion.objects.get(question=created)
+    assert version.number == 1
+    item = from_data(version.data)
+    assert item.answers[1].feedback == "Пересчитайте."
+    assert item.tags == ["дроби", "ОГЭ"]
+    assert item.category == []  # the row has the category
+    entry = AuditEntry.objects.get(action="testing.question_created")
+    assert (entry.actor, entry.target_id, entry.to_state) == (teacher, str(created.pk), "1")
+
+
+def test_an_item_that_cannot_be_graded_is_refused_with_its_problems(teacher: User) -> None:
+    item = choice()
+    item.answers = [Answer("4", Decimal(50)), Answer("", Decimal(0))]
+    with pytest.raises(QuestionInvalidError) as refusal:
+        bank.create_question(actor=teacher, item=item, category=category())
+    assert "нет правильного ответа (варианта с оценкой 100%)" in refusal.value.problems
+    assert "пустой вариант ответа" in refusal.value.problems
+    assert not Question.objects.exists()
+    assert not QuestionVersion.objects.exists()
+    assert audit_count("testing.question_created") == 0
+
+
+def test_cloze_fields_are_read_from_the_text(teacher: User) -> None:
+    item = Item(type=ItemType.CLOZE, name="Столица", text="Столица — {1:SHORTANSWER:=Москва}.")
+    created = question(teacher, item=item)
+    stored = bank.question_item(created)
+    assert [part.answers[0].text for part in stored.cloze_parts] == ["Москва"]
+    broken = Item(type=ItemType.CLOZE, name="Без поля", text="Ничего не спрашиваем.")
+    with pytest.raises(QuestionInvalidError):
+        question(teacher, item=broken)
+    assert Question.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["student", "parent", "guest"])
+def test_only_staff_write_questions(persona: str, request: pytest.FixtureRequest) -> None:
+    user = request.getfixturevalue(persona)
+    with pytest.raises(PermissionDeniedError):
+        bank.create_question(actor=user, item=choice(), category=category())
+    assert not Question.objects.exists()
+    assert audit_count("testing.question_created") == 0
+
+
+@pytest.mark.parametrize(
+    ("details", "message"),
+    [
+        ({"difficulty": 6}, "Сложность"),
+        ({"grades": [0, 12]}, "Классы"),
+        ({"visibility": "everyone"}, "видимость"),
+        ({"tags": ["x" * 51]}, "длиннее"),
+        ({"tags": [f"метка {n}" for n in range(21)]}, "не больше 20"),
+        ({"category": None}, "категорию"),
+    ],
+)
+def test_wrong_details_are_refused(teacher: User, details: dict[str, Any], message: str) -> None:
+    with pytest.raises(DomainError, match=message):
+        question(teacher, **details)
+    assert not Question.objects.exists()
+
+
+def test_sharing_with_a_school_needs_one(methodist: User) -> None:
+    """A district methodist works in no school: «педагогам своей школы» would share with
+    nobody, so it is refused."""
+    with pytest.raises(DomainError, match="своей школы"):
+        question(methodist, visibility="school")
+    assert question(methodist, visibility="network").organization is None
+
+
+def test_a_category_of_another_district_cannot_be_used(teacher: User, world: World) -> None:
+    far = Category.objects.create(name="Чужое", district=world.other_district)
+    with pytest.raises(DomainError, match="категорию"):
+        question(teacher, category=far)
+    assert not Question.objects.exists()
+
+
+# --- Editing ---------------------------------------------------------------------------------
+
+
+def test_editing_adds_a_version_and_keeps_the_old_one(teacher: User) -> None:
+    created = question(teacher)
+    item = bank.question_item(created)
+    item.name = "Сложение чисел"
+    item.text = "2 + 2 = ? Выберите ответ."
+    item.type = ItemType.MULTIPLE_CHOICE
+    version = bank.edit_question(actor=teacher, question=created, item=item, comment="уточнил")
+    created.refresh_from_db()
+    assert version.number == 2
+    assert created.current_version == 2
+    assert (created.name, created.type) == ("Сложение чисел", "multiple_choice")
+    first = QuestionVersion.objects.get(question=created, number=1)
+    assert from_data(first.data).text == "2 + 2 = ?"
+    assert bank.question_item(created).text == "2 + 2 = ? Выберите ответ."
+    entry = AuditEntry.objects.get(action="testing.question_edited")
+    assert (entry.from_state, entry.to_state, entry.comment) == ("1", "2", "уточнил")
+    assert bank.version_comments(created) == {2: "уточнил"}
+
+
+def test_only_the_author_or_a_superuser_edits(
+    teacher: User, colleague: User, superuser: User
+) -> None:
+    created = question(teacher, visibility="network")
+    item = bank.question_item(created)
+    item.text = "Изменённый текст"
+    with pytest.raises(PermissionDeniedError):
+        bank.edit_question(actor=colleague, question=created, item=item)
+    assert QuestionVersion.objects.filter(question=created).count() == 1
+    assert audit_count("testing.question_edited") == 0
+    bank.edit_question(actor=superuser, question=created, item=item)
+    created.refresh_from_db()
+    assert created.current_version == 2
+    assert created.author == teacher
+
+
+def test_an_edit_without_changes_or_with_problems_saves_nothing(teacher: User) -> None:
+    created = question(teacher)
+    with pytest.raises(DomainError, match="ничего не изменилось"):
+        bank.edit_question(actor=teacher, question=created, item=bank.question_item(created))
+    broken = bank.question_item(created)
+    broken.answers = []
+    with pytest.raises(QuestionInvalidError):
+        bank.edit_question(actor=teacher, question=created, item=broken)
+    created.refresh_from_db()
+    assert created.current_version == 1
+    assert QuestionVersion.objects.count() == 1
+    assert audit_count("testing.question_edited") == 0
+
+
+def test_an_archived_question_is_not_edited(teacher: User) -> None:
+    created = question(teacher)
+    bank.archive_question(actor=teacher, question=created)
+    item = bank.question_item(created)
+    item.text = "Новый"
+    with pytest.raises(DomainError, match="в архиве"):
+        bank.edit_question(actor=teacher, question=created, item=item)
+    assert QuestionVersion.objects.count() == 1
+
+
+def test_details_change_without_a_new_version(teacher: User, colleague: User) -> None:
+    created = question(teacher)
+    algebra = category("Алгебра")
+    bank.update_question_details(
+        actor=teacher,
+        question=created,
+        category=algebra,
+        visibility="network",
+        difficulty=4,
+        grades=[7],
+        tags=["уравнения"],
+    )
+    created.refresh_from_db()
+    assert (created.category, created.visibility, created.difficulty) == (algebra, "network", 4)
+    assert (created.grades, created.tags, created.current_version) == ([7], ["уравнения"], 1)
+    entry = AuditEntry.objects.get(action="testing.question_details_changed")
+    assert entry.changes["visibility"] == ["private", "network"]
+    # The same details again: nothing to record.
+    bank.update_question_details(
+        actor=teacher,
+        question=created,
+        category=algebra,
+        visibility="network",
+        difficulty=4,
+        grades=[7],
+        tags=["уравнения"],
+    )
+    assert audit_count("testing.question_details_changed") == 1
+    with pytest.raises(PermissionDeniedError):
+        bank.update_question_details(
+            actor=colleague, question=created, category=algebra, visibility="private"
+        )
+    created.refresh_from_db()
+    assert created.visibility == "network"
+
+
+# --- Copying and archiving -------------------------------------------------------------------
+
+
+def test_a_colleague_copies_a_shared_question_as_their_own(
+    teacher: User, colleague: User, world: World
+) -> None:
+    source = question(teacher, visibility="network", difficulty=3, tags=["дроби"])
+    item = bank.question_item(source)
+    item.text = "Вторая редакция"
+    bank.edit_question(actor=teacher, question=source, item=item)
+    copy = bank.copy_question(actor=colleague, question=source)
+    assert copy.author == colleague
+    assert copy.organization == world.other_school
+    assert copy.visibility == "private"
+    assert copy.copied_from == source
+    assert (copy.difficulty, copy.tags, copy.current_version) == (3, ["дроби"], 1)
+    assert bank.question_item(copy).text == "Вторая редакция"
+    entry = AuditEntry.objects.get(action="testing.question_copied")
+    assert entry.changes == {"source": source.pk, "source_version": 2}
+    assert permissions.can_edit_question(colleague, copy)
+    assert not permissions.can_edit_question(colleague, source)
+
+
+def test_a_question_one_does_not_see_is_not_copied(
+    teacher: User, outsider: User, student: User
+) -> None:
+    private = question(teacher)
+    for user in (outsider, student):
+        with pytest.raises(PermissionDeniedError):
+            bank.copy_question(actor=user, question=private)
+    assert Question.objects.count() == 1
+    assert audit_count("testing.question_copied") == 0
+
+
+def test_archive_and_restore(teacher: User, colleague: User) -> None:
+    created = question(teacher, visibility="network")
+    with pytest.raises(PermissionDeniedError):
+        bank.archive_question(actor=colleague, question=created)
+    bank.archive_question(actor=teacher, question=created)
+    created.refresh_from_db()
+    assert created.is_archived
+    with pytest.raises(DomainError, match="уже в архиве"):
+        bank.archive_question(actor=teacher, question=created)
+    bank.restore_question(actor=teacher, question=created)
+    created.refresh_from_db()
+    assert not created.is_archived
+    assert audit_count("testing.question_archived") == 1
+    assert audit_count("testing.question_restored") == 1
+
+
+# --- Categories ------------------------------------------------------------------------------
+
+
+def test_categories_form_a_tree_without_twins(teacher: User, world: World) -> None:
+    top = bank.create_category(actor=teacher, parent=None, name="  Физика ")
+    assert (top.name, top.parent, top.district) == ("Физика", None, None)
+    local = Category.objects.create(name="Районная", district=world.district)
+    child = bank.create_category(actor=teacher, parent=local, name="Механика")
+    assert child.district == world.district
+    with pytest.raises(DomainError, match="уже есть"):
+        bank.create_category(actor=teacher, parent=None, name="ФИЗИКА")
+    with pytest.raises(DomainError, match="название"):
+        bank.create_category(actor=teacher, parent=None, name="   ")
+    assert audit_count("testing.category_created") == 2
+
+
+def test_categories_are_for_staff_and_their_district(
+    student: User, outsider: User, world: World
+) -> None:
+    with pytest.raises(PermissionDeniedError):
+        bank.create_category(actor=student, parent=None, name="Игры")
+    local = Category.objects.create(name="Районная", district=world.district)
+    with pytest.raises(PermissionDeniedError):
+        bank.create_category(actor=outsider, parent=local, name="Чужая")
+    assert Category.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "superuser"])
+def test_category_and_import_visibility_agree(
+    persona: str, request: pytest.FixtureRequest, teacher: User, world: World
+) -> None:
+    user = request.getfixturevalue(persona)
+    categories = [
+        Category.objects.create(name="Сеть"),
+        Category.objects.create(name="Район", district=world.district),
+        Category.objects.create(name="Соседи", district=world.other_district),
+    ]
+    visible = set(permissions.categories_visible_to(user))
+    assert {c for c in categories if permissions.can_view_category(user, c)} == visible
+    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
+    assert permissions.can_view_import(user, job) == (
+        job in permissions.import_jobs_visible_to(user)
+    )
+
+
+# --- Import: upload and preview --------------------------------------------------------------
+
+
+def test_a_file_is_read_for_the_preview_and_nothing_saved(teacher: User) -> None:
+    job = bank.start_import(
+        actor=teacher,
+        uploaded_file=upload("sample.gift.txt"),
+        format="gift",
+        category_path=[" Банк ", ""],
+        visibility="school",
+    )
+    assert job.status == Status.PREVIEW
+    assert (job.total, job.errors, job.category_path) == (14, [], ["Банк"])
+    assert str(job.file.name).endswith(".gift")
+    assert job.original_name == "sample.gift.txt"
+    preview = bank.import_preview(job)
+    assert [row.number for row in preview] == list(range(1, 15))
+    assert preview[0].category == "Банк / Математика / 5 класс / Дроби"
+    assert preview[0].type == "single_choice"
+    assert not Question.objects.exists()
+    assert not Category.objects.exists()
+    assert audit_count("testing.import_started") == 1
+
+
+def test_the_preview_is_read_again_when_the_cache_forgot_it(teacher: User) -> None:
+    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
+    cache.clear()
+    assert len(bank.import_preview(job)) == 14
+
+
+def test_errors_are_kept_with_their_lines(teacher: User) -> None:
+    job = bank.start_import(actor=teacher, uploaded_file=upload("broken.gift.txt"), format="gift")
+    assert job.total == 3
+    assert {"line": 4, "element": None, "message": "не закрыта фигурная скобка «{»"} in job.errors
+    assert len(job.errors) == 9
+    with pytest.raises(DomainError, match="есть ошибки"):
+        bank.confirm_import(actor=teacher, job=job)
+    job.refresh_from_db()
+    assert job.status == Status.PREVIEW
+    assert not Question.objects.exists()
+
+
+def test_moodle_xml_errors_name_their_element(teacher: User) -> None:
+    job = bank.start_import(
+        actor=teacher, uploaded_file=upload("sample.moodle.xml"), format="moodlexml"
+    )
+    assert job.total == 10
+    assert job.errors[0]["element"].startswith("вопрос №11")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "format", "message"),
+    [
+        ("a.xml", (FIXTURES / "sample.gift.txt").read_bytes(), "moodlexml", "нет XML"),
+        ("a.xml", b"<?xml version='1.0'?><html></html>", "moodlexml", "«html»"),
+        ("a.txt", (FIXTURES / "sample.moodle.xml").read_bytes(), "gift", "Moodle XML"),
+        ("a.txt", b"PK\x03\x04" + b"\x00" * 100, "gift", "двоичный"),
+        ("a.txt", b"\x00\x01\x02 text", "aiken", "двоичный"),
+        ("a.txt", b"   \n", "gift", "пуст"),
+        ("a.txt", b"::q::x{T}", "docx", "Неизвестный формат"),
+    ],
+)
+def test_content_must_be_what_the_format_says(
+    teacher: User, name: str, content: bytes, format: str, message: str
+) -> None:
+    with pytest.raises(DomainError, match=message):
+        bank.start_import(actor=teacher, uploaded_file=upload(name, content), format=format)
+    assert not ImportJob.objects.exists()
+    assert audit_count("testing.import_started") == 0
+
+
+def test_xlsx_must_be_a_workbook(teacher: User) -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as written:
+        written.writestr("word/document.xml", "<w/>")
+    with pytest.raises(DomainError, match="не книга Excel"):
+        bank.start_import(
+            actor=teacher, uploaded_file=upload("a.xlsx", archive.getvalue()), format="xlsx"
+        )
+    assert not ImportJob.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused(teacher: User, settings: Any) -> None:
+    settings.IMPORT_MAX_BYTES = 100
+    with pytest.raises(DomainError, match="больше 100 байт"):
+        bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
+    assert not ImportJob.objects.exists()
+
+
+def test_only_staff_import_and_only_share_with_their_school(student: User, methodist: User) -> None:
+    with pytest.raises(PermissionDeniedError):
+        bank.start_import(actor=student, uploaded_file=upload("sample.gift.txt"), format="gift")
+    with pytest.raises(DomainError, match="своей школы"):
+        bank.start_import(
+            actor=methodist,
+            uploaded_file=upload("sample.gift.txt"),
+            format="gift",
+            visibility="school",
+        )
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("sample.gift.txt", "gift"),
+        ("sample.aiken.txt", "aiken"),
+        ("bank.GIFT", "gift"),
+        ("sample.moodle.xml", "moodlexml"),
+        ("report.docx", None),
+    ],
+)
+def test_the_format_is_guessed_by_the_extension(name: str, expected: str | None) -> None:
+    path = FIXTURES / name
+    head = path.read_bytes()[:4096] if path.exists() else b"::q::x{T}"
+    assert bank.guess_format(name, head) == expected
+
+
+# --- Import: confirm, run, cancel ------------------------------------------------------------
+
+
+def test_confirming_queues_the_task_which_saves_every_question(
+    teacher: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = bank.start_import(
+        actor=teacher,
+        uploaded_file=upload("sample.gift.txt"),
+        format="gift",
+        category_path=["Банк"],
+        visibility="network",
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        bank.confirm_import(actor=teacher, job=job)
+    # The task is enqueued once the confirmation is committed.
+    assert callbacks[0].func == tasks.import_questions_task.enqueue
+    job.refresh_from_db()
+    assert job.status == Status.DONE
+    assert (job.saved, job.total) == (14, 14)
+    assert job.finished_at is not None
+    assert not job.file  # the file is not needed any more
+    assert Question.objects.filter(author=teacher, visibility="network").count() == 14
+    assert bank.imported_category(job) == Category.objects.get(name="Банк", parent=None)
+    assert bank.import_progress(job).percent == 100
+    assert audit_count("testing.import_confirmed") == 1
+    assert audit_count("testing.import_finished") == 1
+
+
+def test_confirming_is_for_who_uploaded(
+    teacher: User, colleague: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(PermissionDeniedError):
+            bank.confirm_import(actor=colleague, job=job)
+        with pytest.raises(PermissionDeniedError):
+            bank.cancel_import(actor=colleague, job=job)
+    assert callbacks == []
+    job.refresh_from_db()
+    assert job.status == Status.PREVIEW
+
+
+def test_a_second_run_does_nothing(teacher: User, django_capture_on_commit_callbacks: Any) -> None:
+    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
+    with django_capture_on_commit_callbacks(execute=True):
+        bank.confirm_import(actor=teacher, job=job)
+    bank.run_import(job.pk)
+    assert Question.objects.count() == 14
+    with pytest.raises(DomainError):
+        bank.confirm_import(actor=teacher, job=job)
+
+
+def test_the_import_saves_in_chunks_all_or_nothing(
+    teacher: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Progress moves a chunk at a time through the cache; a failure in a later chunk
+    takes back the earlier ones, and the job says why."""
+    monkeypatch.setattr(bank, "IMPORT_CHUNK", 5)
+    seen: list[int] = []
+
+    def failing_third_chunk(**kwargs: Any) -> Any:
+        seen.append(int(cache.get(bank.progress_key(job.pk)) or 0))
+        if len(seen) == 3:
+            raise DomainError("Сломалось на третьей части.")
+        return import_items(**kwargs)
+
+    monkeypatch.setattr(bank, "import_items", failing_third_chunk)
+    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
+    with django_capture_on_commit_callbacks(execute=True):
+        bank.confirm_import(actor=teacher, job=job)
+    assert seen == [0, 5, 10]
+    job.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert job.failure == "Сломалось на третьей части."
+    assert not Question.objects.exists()
+    assert not QuestionVersion.objects.exists()
+    assert audit_count("testing.import_failed") == 1
+    assert cache.get(bank.progress_key(job.pk)) is None
+
+
+def test_progress_while_running_comes_from_the_cache(
+    teacher: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
+    bank.confirm_import(actor=teacher, job=job)  # the task is not run: on_commit not executed
+    job.refresh_from_db()
+    assert job.status == Status.QUEUED
+    assert bank.import_progress(job) == bank.ImportProgress(0, 14)
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.RUNNING)
+    cache.set(bank.progress_key(job.pk), 7)
+    job.refresh_from_db()
+    assert bank.import_progress(job).percent == 50
+
+
+def test_cancel_drops_the_file(teacher: User, django_capture_on_commit_callbacks: Any) -> None:
+    job = bank.start_import(actor=teacher, uploaded_file=upload("broken.gift.txt"), format="gift")
+    with django_capture_on_commit_callbacks(execute=True):
+        bank.cancel_import(actor=teacher, job=job)
+    job.refresh_from_db()
+    assert job.status == Status.CANCELLED
+    assert not job.file
+    assert audit_count("testing.import_cancelled") == 1
+    with pytest.raises(DomainError, match="нельзя перевести"):
+        bank.cancel_import(actor=teacher, job=job)
+    with pytest.raises(DomainError):
+        bank.confirm_import(actor=teacher, job=job)
+    assert not Question.objects.exists()
+
+
+# --- The list's filters ----------------------------------------------------------------------
+
+
+def test_bank_filters(teacher: User, colleague: User, world: World) -> None:
+    math = category("Математика")
+    fractions = category("Дроби", parent=math)
+    physics = category("Физика")
+    question(teacher, item=choice(name="Ёлочные ИГРУШКИ"), category=fractions, grades=[5])
+    question(
+        colleague,
+        item=choice(name="Задача про поезд"),
+        category=physics,
+        visibility="network",
+        tags=["ОГЭ"],
+        difficulty=4,
+    )
+    hidden = question(colleague, item=choice(name="Черновик"), category=physics)
+    archived = question(teacher, item=choice(name="Старый"), category=math)
+    bank.archive_question(actor=teacher, question=archived)
+    _roots, nodes = bank.category_tree(teacher)
+
+    def names(**filters: Any) -> list[str]:
+        page = bank.bank_page(teacher, BankFilters(**filters), 1)
+        return sorted(question.name for question in page.object_list)
+
+    assert names() == sorted(["Задача про поезд", "Ёлочные ИГРУШКИ"])
+    assert hidden.name not in names()
+    assert names(text="елочные игрушки") == ["Ёлочные ИГРУШКИ"]
+    assert names(text="ПОЕЗД задача") == ["Задача про поезд"]
+    assert names(grade=5) == ["Ёлочные ИГРУШКИ"]
+    assert names(tag="огэ") == ["Задача про поезд"]
+    assert names(difficulty=4, type="single_choice") == ["Задача про поезд"]
+    assert names(scope="mine") == ["Ёлочные ИГРУШКИ"]
+    assert names(scope="network") == ["Задача про поезд"]
+    assert names(scope="school") == []
+    assert names(category_ids=bank.subtree_ids(nodes[math.pk])) == ["Ёлочные ИГРУШКИ"]
+    assert names(archived=True) == ["Старый"]
+    assert nodes[math.pk].count == 1  # archived questions are not counted
+    assert nodes[physics.pk].count == 1  # the colleague's private draft is not either
+    assert nodes[fractions.pk].path == "Математика / Дроби"
+
+
+def test_the_bank_is_empty_for_students(student: User, teacher: User) -> None:
+    question(teacher, visibility="network")
+    assert list(bank.bank_page(student, BankFilters(), 1).object_list) == []
+    assert bank.category_tree(student) == ([], {})
