@@ -99,6 +99,16 @@ def can_manage_sitting(user: Any, sitting: Sitting) -> bool:
     )
 
 
+def can_cancel_sitting(user: Any, sitting: Sitting, *, check_state: bool = True) -> bool:
+    """Its managers, while it is not cancelled and nobody has finished the test (results
+    are never thrown away)."""
+    if not can_manage_sitting(user, sitting):
+        return False
+    return not check_state or (
+        not sitting.is_cancelled and not sitting.attempts.filter(status="finished").exists()
+    )
+
+
 def _target_org_ids(sitting: Sitting) -> set[int]:
     return {
         org_id

@@ -168,6 +168,7 @@ def build_demo_testing() -> int:
     )
     Attempt.objects.filter(sitting=past).update(
         started_at=past.opens_at - month,
+        finished_at=past.opens_at - month + datetime.timedelta(minutes=35),
         deadline_at=past.opens_at - month + datetime.timedelta(minutes=40),
     )
     # This month's: open for a week from now.

@@ -376,7 +376,8 @@ def test_the_manager_sees_every_name_score_and_links(
     assert "0 / 3" in page
     assert "обучающихся: 2, начали: 1, завершили: 1" in page
     assert reverse("testing:sitting_results", args=[two_schools.pk]) in page
-    assert reverse("testing:sitting_cancel", args=[two_schools.pk]) in page
+    # Someone has finished: results are never thrown away, so no «Отменить».
+    assert reverse("testing:sitting_cancel", args=[two_schools.pk]) not in page
     assert reverse("testing:sitting_edit", args=[two_schools.pk]) in page
 
 

@@ -449,6 +449,7 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "question_count": count,
             "max_score": total,
             "manages": manages,
+            "can_cancel": access.can_cancel_sitting(actor, sitting),
             "can_view_quiz": access.can_view_quiz(actor, sitting.quiz),
             "results_url": _url_or_none("testing:sitting_results", sitting.pk),
             "cancel_form": CancelForm(),
