@@ -16,8 +16,9 @@ school, and one attempt in progress per student with an answer saved for every q
 Then it times, as the issue asks («Grading and statistics for 3,000 attempts computed in
 ≤ 5 s»):
 
-- grading: `services.attempts.finish_attempt` for every attempt, one transaction each,
-  as the sweep at the sitting's close does;
+- grading: `services.finish_attempts` for every attempt (grades and audit entries in bulk,
+  a few statements per 500 attempts), as the sweep at the sitting's close does; with
+  `--sample N`, N of them again one by one with `finish_attempt`, to compare;
 - statistics: `reports.sitting_statistics` (every question's facility, discrimination,
   spread and option counts, Cronbach's alpha) and `reports.sitting_results` (the results
   page's summary, schools, classes and names), each `--repeat` times (best and median).
@@ -319,7 +320,8 @@ def build(attempt_count: int, school_count: int) -> Any:
 
 def compare_one_by_one(ids: list[int], total: int) -> None:
     """Re-open `ids`, grade them one by one with `finish_attempt` (one transaction each, as
-    the lead's sweep does), check the same scores come out, and say what all would take."""
+    a student's submission does), check the same scores come out, and say what all would
+    take."""
     from metodset.testing.models import Attempt, AttemptItem
     from metodset.testing.services.attempts import finish_attempt
 
@@ -389,7 +391,7 @@ def main() -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-    from metodset.testing import reports
+    from metodset.testing import reports, services
     from metodset.testing.models import Attempt
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -408,10 +410,10 @@ def main() -> None:
 
     ids = list(Attempt.objects.filter(sitting=sitting).order_by("pk").values_list("pk", flat=True))
     started = time.perf_counter()
-    reports.finish_attempts(ids, how=Attempt.Finish.CLOSED)
+    services.finish_attempts(ids, how=Attempt.Finish.CLOSED)
     graded = time.perf_counter() - started
     print(
-        f"{'grade all (reports.finish_attempts)':<44} {graded:7.2f} s  "
+        f"{'grade all (services.finish_attempts)':<44} {graded:7.2f} s  "
         f"{len(ids) / graded:7.0f} attempts/s"
     )
     if arguments.sample:

@@ -32,7 +32,8 @@ from metodset.testing.formats.items import (
 )
 from metodset.testing.labels import FORMAT_LABELS, TEXT_FORMAT_LABELS, TYPE_LABELS
 from metodset.testing.models import Category, Question
-from metodset.testing.services.bank import CategoryNode, guess_format
+from metodset.testing.selectors import CategoryNode
+from metodset.testing.services.import_jobs import guess_format
 
 # --- Sanitizing ------------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from metodset.accounts.models import Subject
 from metodset.core.forms import StyledForm
 from metodset.testing.labels import TYPE_LABELS
 from metodset.testing.models import Category, Question, Quiz
+from metodset.testing.selectors import BankFilters
 from metodset.testing.services import QuizData, category_subtree_ids
-from metodset.testing.services.bank import BankFilters
 
 GRADE_CHOICES = [(grade, str(grade)) for grade in range(1, 12)]
 DIFFICULTY_CHOICES = [("", _("любая"))] + [(str(level), str(level)) for level in range(1, 6)]

@@ -3,9 +3,9 @@ run twice (the service claims the job by its status first)."""
 
 from django_tasks import task
 
-from metodset.testing.services import bank
+from metodset.testing.services import import_jobs
 
 
 @task()
 def import_questions_task(job_id: int) -> None:
-    bank.run_import(job_id)
+    import_jobs.run_import(job_id)

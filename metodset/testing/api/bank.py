@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from metodset.accounts.api import ErrorOut
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.uploads import format_size
-from metodset.testing import formats, permissions, services
+from metodset.testing import formats, permissions, selectors, services
 from metodset.testing.api.common import (
     actor_of,
     category_for,
@@ -36,6 +36,7 @@ from metodset.testing.labels import type_label
 from metodset.testing.models import Question
 from metodset.testing.serialization import to_data
 from metodset.testing.services import bank as bank_services
+from metodset.testing.services import import_jobs
 
 router = Router(tags=["Банк тестов"])
 
@@ -99,13 +100,13 @@ def question_list(request: HttpRequest, filters: Query[TestingQuestionFilters]) 
             return {
                 "total": 0,
                 "page": filters.page,
-                "per_page": bank_services.PER_PAGE,
+                "per_page": selectors.PER_PAGE,
                 "items": [],
             }
         category_ids = sorted(services.category_subtree_ids(category))
-    page = bank_services.bank_page(
+    page = selectors.bank_page(
         user,
-        bank_services.BankFilters(
+        selectors.BankFilters(
             category_ids=category_ids,
             scope="mine" if filters.mine else "",
             subject_id=filters.subject,
@@ -120,7 +121,7 @@ def question_list(request: HttpRequest, filters: Query[TestingQuestionFilters]) 
     return {
         "total": page.paginator.count,
         "page": page.number,
-        "per_page": bank_services.PER_PAGE,
+        "per_page": selectors.PER_PAGE,
         "items": [_question_out(question, paths) for question in page.object_list],
     }
 
@@ -134,7 +135,7 @@ def question_list(request: HttpRequest, filters: Query[TestingQuestionFilters]) 
 )
 def question_detail(request: HttpRequest, question_id: int) -> dict[str, Any]:
     user = request.user
-    question = bank_services.get_question_for(user, question_id)
+    question = selectors.get_question_for(user, question_id)
     return {
         **_question_out(question, category_paths()),
         "can_edit": permissions.can_edit_question(user, question),
@@ -152,10 +153,10 @@ def question_detail(request: HttpRequest, question_id: int) -> dict[str, Any]:
 def category_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     _check_bank_reader(user)
-    roots, _nodes = bank_services.category_tree(user)
+    roots, _nodes = selectors.category_tree(user)
     out: list[dict[str, Any]] = []
 
-    def walk(node: bank_services.CategoryNode, parent_id: int | None, depth: int) -> None:
+    def walk(node: selectors.CategoryNode, parent_id: int | None, depth: int) -> None:
         out.append(
             {
                 "id": node.pk,
@@ -189,7 +190,7 @@ def _read(upload: UploadedFile, format: str | None) -> tuple[str, ParseResult]:
         )
     if not data.strip():
         raise DomainError(_("Файл «%(name)s» пуст.") % {"name": name})
-    chosen = format or bank_services.guess_format(name, data[:4096])
+    chosen = format or import_jobs.guess_format(name, data[:4096])
     if chosen is None:
         raise DomainError(
             _("По имени файла «%(name)s» формат не понять: укажите format.") % {"name": name}

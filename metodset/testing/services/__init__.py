@@ -1,9 +1,10 @@
 """The verbs of the test bank, one function each, keyword-only, `actor=` first.
 
-Each sub-domain has its module: `imports` (files in and out of the bank), `bank`
-(writing, editing and copying questions), `quizzes` (assembling a test), `sittings`
-(assigning it to classes), `attempts` (taking it), `results` (essays, the class journal,
-re-grading).
+Each sub-domain has its module: `imports` (files in and out of the bank), `import_jobs`
+(an uploaded file's preview, confirmation and background saving), `bank` (writing, editing
+and copying questions), `quizzes` (assembling a test), `sittings` (assigning it to
+classes), `attempts` (taking it), `finishing` (finishing many attempts at once), `results`
+(essays, the class journal, re-grading).
 """
 
 from metodset.testing.services.attempts import (
@@ -11,7 +12,6 @@ from metodset.testing.services.attempts import (
     AttemptNotFoundError,
     finish_attempt,
     finish_if_overdue,
-    finish_overdue_attempts,
     save_answer,
     seconds_left,
     start_attempt,
@@ -19,16 +19,19 @@ from metodset.testing.services.attempts import (
 )
 from metodset.testing.services.bank import (
     archive_question,
-    cancel_import,
-    confirm_import,
     copy_question,
     create_category,
     create_question,
     edit_question,
     restore_question,
+    update_question_details,
+)
+from metodset.testing.services.finishing import finish_attempts, finish_overdue_attempts
+from metodset.testing.services.import_jobs import (
+    cancel_import,
+    confirm_import,
     run_import,
     start_import,
-    update_question_details,
 )
 from metodset.testing.services.imports import (
     UNCATEGORIZED,
@@ -88,6 +91,7 @@ __all__ = [
     "export_items",
     "find_category",
     "finish_attempt",
+    "finish_attempts",
     "finish_if_overdue",
     "finish_overdue_attempts",
     "grade_item",

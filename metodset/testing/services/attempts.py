@@ -346,10 +346,15 @@ def submit_attempt(*, actor: Any, attempt: Attempt) -> Attempt:
     return finish_attempt(attempt, how=Attempt.Finish.SUBMITTED, now=now)
 
 
-def _overdue_reason(attempt: Attempt) -> str:
-    if attempt.deadline_at >= attempt.sitting.closes_at:
+def overdue_reason(deadline_at: datetime.datetime, closes_at: datetime.datetime) -> str:
+    """Why an attempt ended by itself: the sitting closed, or its own time limit ran out."""
+    if deadline_at >= closes_at:
         return Attempt.Finish.CLOSED
     return Attempt.Finish.TIMED_OUT
+
+
+def _overdue_reason(attempt: Attempt) -> str:
+    return overdue_reason(attempt.deadline_at, attempt.sitting.closes_at)
 
 
 def finish_if_overdue(attempt: Attempt, *, now: datetime.datetime | None = None) -> Attempt:
@@ -358,21 +363,6 @@ def finish_if_overdue(attempt: Attempt, *, now: datetime.datetime | None = None)
     if attempt.status == Attempt.Status.IN_PROGRESS and now > attempt.deadline_at + GRACE:
         return finish_attempt(attempt, how=_overdue_reason(attempt), now=now)
     return attempt
-
-
-def finish_overdue_attempts() -> int:
-    """The periodic sweep: finish every attempt whose time ran out (the student closed the
-    page). Each is locked and re-checked by `finish_attempt`, so two sweeps never grade one
-    attempt twice."""
-    now = timezone.now()
-    overdue = Attempt.objects.filter(
-        status=Attempt.Status.IN_PROGRESS, deadline_at__lt=now - GRACE
-    ).select_related("sitting")
-    count = 0
-    for attempt in overdue.iterator(chunk_size=200):
-        finish_attempt(attempt, how=_overdue_reason(attempt), now=now)
-        count += 1
-    return count
 
 
 def seconds_left(attempt: Attempt, now: datetime.datetime | None = None) -> int:

@@ -1,15 +1,12 @@
-"""The bank's verbs: writing, editing, copying and archiving questions, categories, and the
-import of a file through preview, confirmation and the background task. Every refusal
-leaves nothing behind."""
+"""The bank's verbs: writing, editing, copying and archiving questions, categories; and the
+reads of its pages (the filtered list, the category tree). Every refusal leaves nothing
+behind. The import of a file is tested in test_import_jobs.py."""
 
-import io
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from metodset.accounts.models import User
@@ -17,18 +14,17 @@ from metodset.accounts.tests.factories import SubjectFactory
 from metodset.conftest import PERSONAS, World
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.models import AuditEntry
-from metodset.testing import permissions, tasks
+from metodset.testing import permissions, selectors
 from metodset.testing.formats.items import Answer, Item, ItemType
-from metodset.testing.models import Category, ImportJob, Question, QuestionVersion
+from metodset.testing.models import Category, Question, QuestionVersion
+from metodset.testing.selectors import BankFilters
 from metodset.testing.serialization import from_data
-from metodset.testing.services import bank
-from metodset.testing.services.bank import BankFilters, QuestionInvalidError
-from metodset.testing.services.imports import import_items
+from metodset.testing.services import bank, import_jobs
+from metodset.testing.services.bank import QuestionInvalidError
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
-Status = ImportJob.Status
 
 
 def choice(text: str = "2 + 2 = ?", name: str = "Сложение") -> Item:
@@ -180,7 +176,7 @@ def test_editing_adds_a_version_and_keeps_the_old_one(teacher: User) -> None:
     assert bank.question_item(created).text == "2 + 2 = ? Выберите ответ."
     entry = AuditEntry.objects.get(action="testing.question_edited")
     assert (entry.from_state, entry.to_state, entry.comment) == ("1", "2", "уточнил")
-    assert bank.version_comments(created) == {2: "уточнил"}
+    assert selectors.version_comments(created) == {2: "уточнил"}
 
 
 def test_only_the_author_or_a_superuser_edits(
@@ -348,238 +344,12 @@ def test_category_and_import_visibility_agree(
     ]
     visible = set(permissions.categories_visible_to(user))
     assert {c for c in categories if permissions.can_view_category(user, c)} == visible
-    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
+    job = import_jobs.start_import(
+        actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift"
+    )
     assert permissions.can_view_import(user, job) == (
         job in permissions.import_jobs_visible_to(user)
     )
-
-
-# --- Import: upload and preview --------------------------------------------------------------
-
-
-def test_a_file_is_read_for_the_preview_and_nothing_saved(teacher: User) -> None:
-    job = bank.start_import(
-        actor=teacher,
-        uploaded_file=upload("sample.gift.txt"),
-        format="gift",
-        category_path=[" Банк ", ""],
-        visibility="school",
-    )
-    assert job.status == Status.PREVIEW
-    assert (job.total, job.errors, job.category_path) == (14, [], ["Банк"])
-    assert str(job.file.name).endswith(".gift")
-    assert job.original_name == "sample.gift.txt"
-    preview = bank.import_preview(job)
-    assert [row.number for row in preview] == list(range(1, 15))
-    assert preview[0].category == "Банк / Математика / 5 класс / Дроби"
-    assert preview[0].type == "single_choice"
-    assert not Question.objects.exists()
-    assert not Category.objects.exists()
-    assert audit_count("testing.import_started") == 1
-
-
-def test_the_preview_is_read_again_when_the_cache_forgot_it(teacher: User) -> None:
-    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
-    cache.clear()
-    assert len(bank.import_preview(job)) == 14
-
-
-def test_errors_are_kept_with_their_lines(teacher: User) -> None:
-    job = bank.start_import(actor=teacher, uploaded_file=upload("broken.gift.txt"), format="gift")
-    assert job.total == 3
-    assert {"line": 4, "element": None, "message": "не закрыта фигурная скобка «{»"} in job.errors
-    assert len(job.errors) == 9
-    with pytest.raises(DomainError, match="есть ошибки"):
-        bank.confirm_import(actor=teacher, job=job)
-    job.refresh_from_db()
-    assert job.status == Status.PREVIEW
-    assert not Question.objects.exists()
-
-
-def test_moodle_xml_errors_name_their_element(teacher: User) -> None:
-    job = bank.start_import(
-        actor=teacher, uploaded_file=upload("sample.moodle.xml"), format="moodlexml"
-    )
-    assert job.total == 10
-    assert job.errors[0]["element"].startswith("вопрос №11")
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "format", "message"),
-    [
-        ("a.xml", (FIXTURES / "sample.gift.txt").read_bytes(), "moodlexml", "нет XML"),
-        ("a.xml", b"<?xml version='1.0'?><html></html>", "moodlexml", "«html»"),
-        ("a.txt", (FIXTURES / "sample.moodle.xml").read_bytes(), "gift", "Moodle XML"),
-        ("a.txt", b"PK\x03\x04" + b"\x00" * 100, "gift", "двоичный"),
-        ("a.txt", b"\x00\x01\x02 text", "aiken", "двоичный"),
-        ("a.txt", b"   \n", "gift", "пуст"),
-        ("a.txt", b"::q::x{T}", "docx", "Неизвестный формат"),
-    ],
-)
-def test_content_must_be_what_the_format_says(
-    teacher: User, name: str, content: bytes, format: str, message: str
-) -> None:
-    with pytest.raises(DomainError, match=message):
-        bank.start_import(actor=teacher, uploaded_file=upload(name, content), format=format)
-    assert not ImportJob.objects.exists()
-    assert audit_count("testing.import_started") == 0
-
-
-def test_xlsx_must_be_a_workbook(teacher: User) -> None:
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as written:
-        written.writestr("word/document.xml", "<w/>")
-    with pytest.raises(DomainError, match="не книга Excel"):
-        bank.start_import(
-            actor=teacher, uploaded_file=upload("a.xlsx", archive.getvalue()), format="xlsx"
-        )
-    assert not ImportJob.objects.exists()
-
-
-def test_a_file_over_the_limit_is_refused(teacher: User, settings: Any) -> None:
-    settings.IMPORT_MAX_BYTES = 100
-    with pytest.raises(DomainError, match="больше 100 байт"):
-        bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
-    assert not ImportJob.objects.exists()
-
-
-def test_only_staff_import_and_only_share_with_their_school(student: User, methodist: User) -> None:
-    with pytest.raises(PermissionDeniedError):
-        bank.start_import(actor=student, uploaded_file=upload("sample.gift.txt"), format="gift")
-    with pytest.raises(DomainError, match="своей школы"):
-        bank.start_import(
-            actor=methodist,
-            uploaded_file=upload("sample.gift.txt"),
-            format="gift",
-            visibility="school",
-        )
-    assert not ImportJob.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("sample.gift.txt", "gift"),
-        ("sample.aiken.txt", "aiken"),
-        ("bank.GIFT", "gift"),
-        ("sample.moodle.xml", "moodlexml"),
-        ("report.docx", None),
-    ],
-)
-def test_the_format_is_guessed_by_the_extension(name: str, expected: str | None) -> None:
-    path = FIXTURES / name
-    head = path.read_bytes()[:4096] if path.exists() else b"::q::x{T}"
-    assert bank.guess_format(name, head) == expected
-
-
-# --- Import: confirm, run, cancel ------------------------------------------------------------
-
-
-def test_confirming_queues_the_task_which_saves_every_question(
-    teacher: User, django_capture_on_commit_callbacks: Any
-) -> None:
-    job = bank.start_import(
-        actor=teacher,
-        uploaded_file=upload("sample.gift.txt"),
-        format="gift",
-        category_path=["Банк"],
-        visibility="network",
-    )
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        bank.confirm_import(actor=teacher, job=job)
-    # The task is enqueued once the confirmation is committed.
-    assert callbacks[0].func == tasks.import_questions_task.enqueue
-    job.refresh_from_db()
-    assert job.status == Status.DONE
-    assert (job.saved, job.total) == (14, 14)
-    assert job.finished_at is not None
-    assert not job.file  # the file is not needed any more
-    assert Question.objects.filter(author=teacher, visibility="network").count() == 14
-    assert bank.imported_category(job) == Category.objects.get(name="Банк", parent=None)
-    assert bank.import_progress(job).percent == 100
-    assert audit_count("testing.import_confirmed") == 1
-    assert audit_count("testing.import_finished") == 1
-
-
-def test_confirming_is_for_who_uploaded(
-    teacher: User, colleague: User, django_capture_on_commit_callbacks: Any
-) -> None:
-    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(PermissionDeniedError):
-            bank.confirm_import(actor=colleague, job=job)
-        with pytest.raises(PermissionDeniedError):
-            bank.cancel_import(actor=colleague, job=job)
-    assert callbacks == []
-    job.refresh_from_db()
-    assert job.status == Status.PREVIEW
-
-
-def test_a_second_run_does_nothing(teacher: User, django_capture_on_commit_callbacks: Any) -> None:
-    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
-    with django_capture_on_commit_callbacks(execute=True):
-        bank.confirm_import(actor=teacher, job=job)
-    bank.run_import(job.pk)
-    assert Question.objects.count() == 14
-    with pytest.raises(DomainError):
-        bank.confirm_import(actor=teacher, job=job)
-
-
-def test_the_import_saves_in_chunks_all_or_nothing(
-    teacher: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
-) -> None:
-    """Progress moves a chunk at a time through the cache; a failure in a later chunk
-    takes back the earlier ones, and the job says why."""
-    monkeypatch.setattr(bank, "IMPORT_CHUNK", 5)
-    seen: list[int] = []
-
-    def failing_third_chunk(**kwargs: Any) -> Any:
-        seen.append(int(cache.get(bank.progress_key(job.pk)) or 0))
-        if len(seen) == 3:
-            raise DomainError("Сломалось на третьей части.")
-        return import_items(**kwargs)
-
-    monkeypatch.setattr(bank, "import_items", failing_third_chunk)
-    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
-    with django_capture_on_commit_callbacks(execute=True):
-        bank.confirm_import(actor=teacher, job=job)
-    assert seen == [0, 5, 10]
-    job.refresh_from_db()
-    assert job.status == Status.FAILED
-    assert job.failure == "Сломалось на третьей части."
-    assert not Question.objects.exists()
-    assert not QuestionVersion.objects.exists()
-    assert audit_count("testing.import_failed") == 1
-    assert cache.get(bank.progress_key(job.pk)) is None
-
-
-def test_progress_while_running_comes_from_the_cache(
-    teacher: User, django_capture_on_commit_callbacks: Any
-) -> None:
-    job = bank.start_import(actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift")
-    bank.confirm_import(actor=teacher, job=job)  # the task is not run: on_commit not executed
-    job.refresh_from_db()
-    assert job.status == Status.QUEUED
-    assert bank.import_progress(job) == bank.ImportProgress(0, 14)
-    ImportJob.objects.filter(pk=job.pk).update(status=Status.RUNNING)
-    cache.set(bank.progress_key(job.pk), 7)
-    job.refresh_from_db()
-    assert bank.import_progress(job).percent == 50
-
-
-def test_cancel_drops_the_file(teacher: User, django_capture_on_commit_callbacks: Any) -> None:
-    job = bank.start_import(actor=teacher, uploaded_file=upload("broken.gift.txt"), format="gift")
-    with django_capture_on_commit_callbacks(execute=True):
-        bank.cancel_import(actor=teacher, job=job)
-    job.refresh_from_db()
-    assert job.status == Status.CANCELLED
-    assert not job.file
-    assert audit_count("testing.import_cancelled") == 1
-    with pytest.raises(DomainError, match="нельзя перевести"):
-        bank.cancel_import(actor=teacher, job=job)
-    with pytest.raises(DomainError):
-        bank.confirm_import(actor=teacher, job=job)
-    assert not Question.objects.exists()
 
 
 # --- The list's filters ----------------------------------------------------------------------
@@ -601,10 +371,10 @@ def test_bank_filters(teacher: User, colleague: User, world: World) -> None:
     hidden = question(colleague, item=choice(name="Черновик"), category=physics)
     archived = question(teacher, item=choice(name="Старый"), category=math)
     bank.archive_question(actor=teacher, question=archived)
-    _roots, nodes = bank.category_tree(teacher)
+    _roots, nodes = selectors.category_tree(teacher)
 
     def names(**filters: Any) -> list[str]:
-        page = bank.bank_page(teacher, BankFilters(**filters), 1)
+        page = selectors.bank_page(teacher, BankFilters(**filters), 1)
         return sorted(question.name for question in page.object_list)
 
     assert names() == sorted(["Задача про поезд", "Ёлочные ИГРУШКИ"])
@@ -617,7 +387,7 @@ def test_bank_filters(teacher: User, colleague: User, world: World) -> None:
     assert names(scope="mine") == ["Ёлочные ИГРУШКИ"]
     assert names(scope="network") == ["Задача про поезд"]
     assert names(scope="school") == []
-    assert names(category_ids=bank.subtree_ids(nodes[math.pk])) == ["Ёлочные ИГРУШКИ"]
+    assert names(category_ids=selectors.subtree_ids(nodes[math.pk])) == ["Ёлочные ИГРУШКИ"]
     assert names(archived=True) == ["Старый"]
     assert nodes[math.pk].count == 1  # archived questions are not counted
     assert nodes[physics.pk].count == 1  # the colleague's private draft is not either
@@ -626,5 +396,5 @@ def test_bank_filters(teacher: User, colleague: User, world: World) -> None:
 
 def test_the_bank_is_empty_for_students(student: User, teacher: User) -> None:
     question(teacher, visibility="network")
-    assert list(bank.bank_page(student, BankFilters(), 1).object_list) == []
-    assert bank.category_tree(student) == ([], {})
+    assert list(selectors.bank_page(student, BankFilters(), 1).object_list) == []
+    assert selectors.category_tree(student) == ([], {})

@@ -11,6 +11,7 @@ from django.urls import reverse
 from metodset.accounts.models import User
 from metodset.conftest import World
 from metodset.core.models import AuditEntry
+from metodset.testing import selectors
 from metodset.testing.formats.items import Answer, Item, ItemType
 from metodset.testing.models import Category, Question, QuestionVersion
 from metodset.testing.services import bank
@@ -381,7 +382,7 @@ def test_the_author_edits_into_a_new_version(login: Any, teacher: User) -> None:
     created.refresh_from_db()
     assert created.current_version == 2
     assert bank.question_item(created).text == "Сколько будет 2 + 3?"
-    assert bank.version_comments(created) == {2: "поменял числа"}
+    assert selectors.version_comments(created) == {2: "поменял числа"}
 
 
 def test_saving_unchanged_details_only_makes_no_version(login: Any, teacher: User) -> None:

@@ -13,7 +13,7 @@ from metodset.accounts.models import User
 from metodset.core.exceptions import DomainError
 from metodset.testing import formats
 from metodset.testing.models import Category, ImportJob, Question
-from metodset.testing.services import bank
+from metodset.testing.services import import_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def send(client: Any, name: str, content: bytes | None = None, **fields: str) ->
 
 
 def uploaded(teacher: User, name: str = "sample.gift.txt") -> ImportJob:
-    return bank.start_import(actor=teacher, uploaded_file=upload(name), format="gift")
+    return import_jobs.start_import(actor=teacher, uploaded_file=upload(name), format="gift")
 
 
 # --- The whole flow --------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def test_a_broken_file_is_previewed_then_the_fixed_one_saved(
 
 def test_the_progress_polls_while_saving(login: Any, teacher: User) -> None:
     job = uploaded(teacher)
-    bank.confirm_import(actor=teacher, job=job)  # on_commit not run: the job stays queued
+    import_jobs.confirm_import(actor=teacher, job=job)  # on_commit not run: the job stays queued
     client = login(teacher)
     page = client.get(url("import_progress", job.pk)).content.decode()
     assert 'hx-trigger="every 1s"' in page
@@ -117,7 +117,7 @@ def test_a_failed_import_says_why(
     def refuse(**kwargs: Any) -> Any:
         raise DomainError("Банк переполнен.")
 
-    monkeypatch.setattr(bank, "import_items", refuse)
+    monkeypatch.setattr(import_jobs, "import_items", refuse)
     job = uploaded(teacher)
     client = login(teacher)
     with django_capture_on_commit_callbacks(execute=True):
@@ -260,14 +260,14 @@ def test_the_xlsx_template(login: Any, teacher: User) -> None:
 def test_export_gives_the_questions_one_sees(
     login: Any, teacher: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    job = bank.start_import(
+    job = import_jobs.start_import(
         actor=teacher,
         uploaded_file=upload("sample.gift.txt"),
         format="gift",
         category_path=["Банк"],
     )
     with django_capture_on_commit_callbacks(execute=True):
-        bank.confirm_import(actor=teacher, job=job)
+        import_jobs.confirm_import(actor=teacher, job=job)
     client = login(teacher)
     assert client.get(url("export")).status_code == 200
     numbers = Category.objects.get(name="Числа")

@@ -131,7 +131,7 @@ def test_true_false_as_one_word_or_two_marked_lines_with_feedback() -> None:
     marked = one("", "Верно / Неверно", "", "Земля плоская.", None, "верно # Нет\n*неверно # Да")
     boolean = one("", "true_false", "", "Вода мокрая.", None, True)
 
-    assert (short.correct_answer, short.penalty) == (True, 1)
+    assert (short.correct_answer, short.penalty) == (True, Decimal(1))
     assert (marked.correct_answer, marked.feedback_true, marked.feedback_false) == (
         False,
         "Нет",
@@ -205,11 +205,8 @@ def test_essay_and_description() -> None:
     description = one("", "описание", "", "<p>Прочитайте текст.</p>")
 
     assert essay.type is ItemType.ESSAY
-    assert (description.default_grade, description.penalty, description.text_format) == (
-        0,
-        0,
-        "html",
-    )
+    assert (description.default_grade, description.penalty) == (Decimal(0), Decimal(0))
+    assert description.text_format == "html"
 
 
 def test_backslashes_keep_marks_grades_and_hashes_in_the_text() -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from metodset.core.actions import actor_of, attempt, refusals_into, run_action
-from metodset.testing import permissions, rendering
+from metodset.testing import permissions, rendering, selectors
 from metodset.testing.formats.items import (
     FULL_CREDIT,
     ClozeKind,
@@ -200,11 +200,11 @@ def bank_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     _require_bank(actor)
     form = BankFilterForm(request.GET)
-    roots, nodes = bank.category_tree(actor)
+    roots, nodes = selectors.category_tree(actor)
     category = nodes.get(form.value("category") or 0)
     subject = form.value("subject")
-    filters = bank.BankFilters(
-        category_ids=bank.subtree_ids(category) if category else None,
+    filters = selectors.BankFilters(
+        category_ids=selectors.subtree_ids(category) if category else None,
         scope=form.value("scope") or "",
         subject_id=subject.pk if subject else None,
         grade=form.value("grade"),
@@ -214,7 +214,7 @@ def bank_list(request: HttpRequest) -> HttpResponse:
         text=form.value("q") or "",
         archived=bool(form.value("archived")),
     )
-    page = bank.bank_page(actor, filters, request.GET.get("page"))
+    page = selectors.bank_page(actor, filters, request.GET.get("page"))
     rows = [
         QuestionRow(
             question=question,
@@ -254,7 +254,7 @@ def _question_context(actor: Any, question: Question, item: Item) -> dict[str, A
         .defer("data")
         .order_by("-number")
     )
-    comments = bank.version_comments(question)
+    comments = selectors.version_comments(question)
     copied_from = question.copied_from
     return {
         "question": question,
@@ -274,7 +274,7 @@ def _question_context(actor: Any, question: Question, item: Item) -> dict[str, A
 @require_GET
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    question = bank.get_question_for(actor, pk)
+    question = selectors.get_question_for(actor, pk)
     context = _question_context(actor, question, bank.question_item(question))
     return render(request, "testing/bank/question_detail.html", context)
 
@@ -283,7 +283,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def question_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     actor = actor_of(request)
-    question = bank.get_question_for(actor, pk)
+    question = selectors.get_question_for(actor, pk)
     version = (
         QuestionVersion.objects.filter(question=question, number=number)
         .select_related("created_by")
@@ -330,7 +330,7 @@ def question_new(request: HttpRequest) -> HttpResponse:
                 "category": category_pk if category_pk.isdigit() else "",
             },
         )
-    _roots, nodes = bank.category_tree(actor)
+    _roots, nodes = selectors.category_tree(actor)
     share = permissions.can_share_with_school(actor)
     adding_rows = "add_rows" in request.POST
     if request.method == "POST":
@@ -363,12 +363,12 @@ def question_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    question = bank.get_question_for(actor, pk)
+    question = selectors.get_question_for(actor, pk)
     if not permissions.can_edit_question(actor, question):
         raise PermissionDenied
     item = bank.question_item(question)
     item_type = ItemType(question.type)
-    _roots, nodes = bank.category_tree(actor)
+    _roots, nodes = selectors.category_tree(actor)
     share = permissions.can_share_with_school(actor) or question.organization_id is not None
     adding_rows = "add_rows" in request.POST
     if request.method == "POST":
@@ -411,7 +411,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_copy(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    question = bank.get_question_for(actor, pk)
+    question = selectors.get_question_for(actor, pk)
     copy = attempt(request, lambda: bank.copy_question(actor=actor, question=question))
     if copy is None:
         return redirect("testing:question", pk=question.pk)
@@ -423,7 +423,7 @@ def question_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_archive(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    question = bank.get_question_for(actor, pk)
+    question = selectors.get_question_for(actor, pk)
     run_action(
         request,
         lambda: bank.archive_question(actor=actor, question=question),
@@ -436,7 +436,7 @@ def question_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_restore(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    question = bank.get_question_for(actor, pk)
+    question = selectors.get_question_for(actor, pk)
     run_action(
         request,
         lambda: bank.restore_question(actor=actor, question=question),
@@ -450,12 +450,12 @@ def question_restore(request: HttpRequest, pk: int) -> HttpResponse:
 def category_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     _require_bank(actor)
-    _roots, nodes = bank.category_tree(actor)
+    _roots, nodes = selectors.category_tree(actor)
     if request.method == "POST":
         form = CategoryForm(request.POST, nodes=nodes)
         if form.is_valid():
             parent_pk = form.cleaned_data["parent"]
-            parent = bank.get_category_for(actor, parent_pk) if parent_pk else None
+            parent = selectors.get_category_for(actor, parent_pk) if parent_pk else None
             with refusals_into(form) as outcome:
                 category = bank.create_category(
                     actor=actor, parent=parent, name=form.cleaned_data["name"]

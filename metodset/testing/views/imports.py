@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from metodset.core.actions import actor_of, refusals_into, run_action
-from metodset.testing import formats, permissions
+from metodset.testing import formats, permissions, selectors
 from metodset.testing.formats.items import ParseError
 from metodset.testing.forms_bank import ExportForm, ImportForm
 from metodset.testing.labels import FORMAT_LABELS, type_label
 from metodset.testing.models import Category, ImportJob
-from metodset.testing.services import bank, export_items
+from metodset.testing.services import export_items, import_jobs
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITEMS_PER_PAGE = 200
@@ -45,7 +45,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             with refusals_into(form) as outcome:
-                job = bank.start_import(
+                job = import_jobs.start_import(
                     actor=actor,
                     uploaded_file=data["file"],
                     format=data["format"],
@@ -64,7 +64,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     name.replace("/", "//") for name in category.path()
                 )
         form = ImportForm(initial=initial, can_share_with_school=share)
-    _roots, nodes = bank.category_tree(actor)
+    _roots, nodes = selectors.category_tree(actor)
     recent = permissions.import_jobs_visible_to(actor).filter(author=actor.pk)[:RECENT_IMPORTS]
     return render(
         request,
@@ -93,10 +93,10 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    job = bank.get_import_for(actor, pk)
+    job = selectors.get_import_for(actor, pk)
     if job.status not in {Status.PREVIEW, Status.CANCELLED}:
         return redirect("testing:import_progress", pk=job.pk)
-    items = bank.import_preview(job) if job.status == Status.PREVIEW else []
+    items = import_jobs.import_preview(job) if job.status == Status.PREVIEW else []
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     manages = permissions.can_manage_import(actor, job)
     return render(
@@ -127,10 +127,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    job = bank.get_import_for(actor, pk)
+    job = selectors.get_import_for(actor, pk)
     done = run_action(
         request,
-        lambda: bank.confirm_import(actor=actor, job=job),
+        lambda: import_jobs.confirm_import(actor=actor, job=job),
         _("Вопросы сохраняются; это может занять несколько минут."),
     )
     if not done:
@@ -142,10 +142,10 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    job = bank.get_import_for(actor, pk)
+    job = selectors.get_import_for(actor, pk)
     done = run_action(
         request,
-        lambda: bank.cancel_import(actor=actor, job=job),
+        lambda: import_jobs.cancel_import(actor=actor, job=job),
         _("Импорт отменён: из файла ничего не сохранено."),
     )
     if not done:
@@ -159,13 +159,13 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar. HTMX asks for the fragment every second while the questions are
     being saved; without JavaScript the page refreshes itself and has an «Обновить» link."""
     actor = actor_of(request)
-    job = bank.get_import_for(actor, pk)
+    job = selectors.get_import_for(actor, pk)
     if job.status in {Status.PREVIEW, Status.CANCELLED}:
         return redirect("testing:import_preview", pk=job.pk)
-    category = bank.imported_category(job) if job.status == Status.DONE else None
+    category = import_jobs.imported_category(job) if job.status == Status.DONE else None
     context = {
         "job": job,
-        "progress": bank.import_progress(job),
+        "progress": import_jobs.import_progress(job),
         "is_running": job.status in RUNNING,
         "category_url": f"{reverse('testing:bank')}?category={category.pk}"
         if category is not None
@@ -191,12 +191,14 @@ def export(request: HttpRequest) -> HttpResponse:
     the form is sent by GET and the file comes back at once."""
     actor = actor_of(request)
     _require_bank(actor)
-    _roots, nodes = bank.category_tree(actor)
+    _roots, nodes = selectors.category_tree(actor)
     form = ExportForm(request.GET if "format" in request.GET else None, nodes=nodes)
     if form.is_bound and form.is_valid():
         format_name = form.cleaned_data["format"]
         category_pk = form.cleaned_data["category"]
-        category_path = bank.get_category_for(actor, category_pk).path() if category_pk else None
+        category_path = (
+            selectors.get_category_for(actor, category_pk).path() if category_pk else None
+        )
         with refusals_into(form) as outcome:
             items = export_items(actor=actor, category_path=category_path)
         if outcome.ok and not items:

@@ -29,8 +29,8 @@ from metodset.testing.forms_quizzes import (
 )
 from metodset.testing.labels import type_label
 from metodset.testing.models import LOWEST_MARK, QuestionVersion, Quiz, QuizSlot
+from metodset.testing.selectors import bank_page
 from metodset.testing.services.attempts import item_of_version
-from metodset.testing.services.bank import bank_page
 from metodset.testing.services.quizzes import sample_draw
 from metodset.testing.views.bank import render_item
 

@@ -151,6 +151,9 @@ def unescape(text: str) -> str:
 
 def split_unescaped(line: str, separator: str) -> tuple[str, str | None]:
     """The line before the first `separator` no backslash escapes, and the rest (or None)."""
+    if "\\" not in line:
+        before, found, after = line.partition(separator)
+        return (before, after) if found else (line, None)
     index, length, width = 0, len(line), len(separator)
     while index < length:
         if line[index] == "\\":

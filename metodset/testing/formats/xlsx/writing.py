@@ -1,6 +1,7 @@
 """Writing items as the sheet, and the empty template with its instructions."""
 
 import io
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -42,7 +43,7 @@ _WRAPPED = frozenset({"text", "answers", "feedback"})
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what ILLEGAL_CHARACTERS_RE removes
 # Category names Moodle's path reader would drop from the front («top», «$course$»).
 _SWALLOWED_FIRST = ("top", "$")
 
@@ -131,18 +132,29 @@ def _header(sheet: Any) -> list[Cell]:
     return cells
 
 
-def _cells(sheet: Any, row: list[Any]) -> list[Cell]:
-    """The row's values as cells: texts kept as text even when they start with «=»."""
-    cells = []
+def _cells(sheet: Any, row: list[Any]) -> list[Any]:
+    """The row's values, as cells where they need one: the long texts wrapped, and texts
+    that start with «=» kept as texts, not formulas."""
+    values: list[Any] = []
     for (key, _title), value in zip(COLUMNS, row, strict=True):
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell = WriteOnlyCell(sheet, value=value if value != "" else None)
-        if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+        if value == "" or value is None:
+            values.append(None)
+            continue
+        if not isinstance(value, str):
+            values.append(value)
+            continue
+        value = ILLEGAL_CHARACTERS_RE.sub("", value) if _CONTROL.search(value) else value
+        formula_like = value.startswith("=") or value in ERROR_CODES
+        if key not in _WRAPPED and not formula_like:
+            values.append(value)
+            continue
+        cell = WriteOnlyCell(sheet, value=value)
+        if formula_like:
             cell.data_type = "s"
-        cell.alignment = _WRAP if key in _WRAPPED else _TOP
-        cells.append(cell)
-    return cells
+        if key in _WRAPPED:
+            cell.alignment = _WRAP
+        values.append(cell)
+    return values
 
 
 def _row(item: Item) -> list[Any]:
