@@ -88,7 +88,8 @@ def _insert_questions(template: Question, rows: list[tuple[Any, ...]]) -> list[Q
     visibility, the times, the defaults of fields the import does not fill) are adapted
     once, from `template`, and only `_ROW_FIELDS` row by row — as their fields adapt them
     (JSON through the backend's own operation), so the rows are those `bulk_create` would
-    write; `_insert_rows` sends them.
+    write; `_insert_rows` sends them. A field added to Question whose default differs from
+    row to row (a uuid) would have to join `_ROW_FIELDS`.
     """
     fields = [field for field in Question._meta.concrete_fields if not field.primary_key]
     by_name = {field.name: field for field in fields}
@@ -119,11 +120,12 @@ def _insert_questions(template: Question, rows: list[tuple[Any, ...]]) -> list[Q
     pk_position = order.index(Question._meta.pk.attname)
     positions = [order.index(field.attname) for field in row_fields]
     questions = []
+    alias = connection.alias
     for pk, row in zip(ids, rows, strict=True):
         values[pk_position] = pk
         for position, value in zip(positions, row, strict=True):
             values[position] = value
-        questions.append(Question.from_db(connection.alias, order, values.copy()))
+        questions.append(Question.from_db(alias, order, values.copy()))
     return questions
 
 
@@ -204,7 +206,7 @@ def _insert_rows(
     return ids
 
 
-def difficulty_of(item: Item) -> int | None:
+def _difficulty_of(item: Item) -> int | None:
     """The difficulty a file gave the item (1–5, the XLSX sheet's column), or None."""
     written = item.moodle_options.get(DIFFICULTY_OPTION, "").strip()
     return int(written) if written in {"1", "2", "3", "4", "5"} else None
@@ -252,7 +254,7 @@ def import_items(
                     categories[path].pk,
                     item.type.value,
                     item.name[:NAME_LENGTH],
-                    difficulty_of(item),
+                    _difficulty_of(item),
                     list(item.tags),
                 )
                 for item, path in zip(result.items, paths, strict=True)

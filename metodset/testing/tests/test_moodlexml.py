@@ -349,6 +349,30 @@ def test_entity_declarations_are_refused() -> None:
     assert "объявления сущностей" in result.errors[0].message
 
 
+def test_external_entities_are_refused_and_a_plain_doctype_is_read() -> None:
+    external = b'<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<quiz>&x;</quiz>'
+    plain = ("<!DOCTYPE quiz>\n<quiz>" + question("essay", "", name="Эссе") + "</quiz>").encode()
+
+    assert "объявления сущностей" in parse_moodle_xml(external).errors[0].message
+    assert [item.name for item in parse_moodle_xml(plain).items] == ["Эссе"]
+
+
+def test_the_line_of_a_broken_question_deep_in_a_big_file() -> None:
+    """Lines come from a second pass over the file, made only when a question is broken."""
+    essays = [Item(ItemType.ESSAY, f"Эссе {number}", "Опишите\nопыт.") for number in range(500)]
+    head, *rest = write_moodle_xml(essays).split(b'<question type="essay">')
+    broken = [b'<question type="essay">' + part for part in rest]
+    broken[400] = broken[400].replace(b'type="essay"', b'type="x"')
+    data = head + b"".join(broken)
+
+    result = parse_moodle_xml(data)
+
+    assert len(result.items) == 499
+    (error,) = result.errors
+    assert error.element == "вопрос №401 (x «Эссе 400»)"
+    assert error.line == data[: data.index(b'<question type="x">')].count(b"\n") + 1
+
+
 def test_another_root_element_is_not_moodle_xml() -> None:
     result = parse_moodle_xml(b"<questions/>")
 

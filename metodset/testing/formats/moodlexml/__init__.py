@@ -9,9 +9,13 @@ idnumber, hints, tags, and the images embedded in base64 (`<file name=…>`), wh
 texts link to as `@@PLUGINFILE@@/name`. Other simple settings (essay's responseformat,
 ordering's layouttype, hidden …) are kept in `Item.moodle_options` and written back.
 
-The file comes from users: defusedxml refuses entity declarations and external references.
-Moodle's own quirks followed here: texts are stripped, a missing `<single>` means single
-choice, a truefalse answer that is neither "true" nor "false" counts by its order.
+The file comes from users: entity declarations and external references are refused, as
+defusedxml refuses them. Moodle's own quirks followed here: texts are stripped, a missing
+`<single>` means single choice, a truefalse answer that is neither "true" nor "false"
+counts by its order.
+
+`reading` walks the file (`parse_moodle_xml`), `questions` reads one `<question>` into an
+item, `writing` writes items (`write_moodle_xml`).
 """
 
 from .reading import parse_moodle_xml

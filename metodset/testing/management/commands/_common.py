@@ -10,7 +10,12 @@ from metodset.testing.formats.items import split_category_path
 
 
 def add_common_arguments(parser: CommandParser) -> None:
-    parser.add_argument("--format", required=True, choices=FORMATS, help="Формат файла.")
+    parser.add_argument(
+        "--format",
+        required=True,
+        choices=FORMATS,
+        help="Формат файла: GIFT, Moodle XML, Aiken или таблица XLSX по шаблону банка.",
+    )
     parser.add_argument(
         "--category",
         default="",
