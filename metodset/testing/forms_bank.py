@@ -550,6 +550,16 @@ def split_tags(value: str) -> list[str]:
     return [tag.strip() for tag in re.split(r"[,;]", value) if tag.strip()]
 
 
+def offer_no_school(form: forms.Form) -> None:
+    """Who has no school to share with is not offered «школа» in `visibility`."""
+    visibility = cast(forms.ChoiceField, form.fields["visibility"])
+    visibility.choices = [
+        (value, label)
+        for value, label in Question.Visibility.choices
+        if value != Question.Visibility.SCHOOL
+    ]
+
+
 class QuestionDetailsForm(StyledForm):
     """Where the question lies in the bank and who sees it."""
 
@@ -606,12 +616,7 @@ class QuestionDetailsForm(StyledForm):
         category = cast(forms.TypedChoiceField, self.fields["category"])
         category.choices = [("", _("— выберите —")), *category_choices(nodes)]
         if not can_share_with_school:
-            visibility = cast(forms.ChoiceField, self.fields["visibility"])
-            visibility.choices = [
-                (value, label)
-                for value, label in Question.Visibility.choices
-                if value != Question.Visibility.SCHOOL
-            ]
+            offer_no_school(self)
 
     def clean_tags(self) -> list[str]:
         return split_tags(self.cleaned_data["tags"])
@@ -734,12 +739,7 @@ class ImportForm(StyledForm):
         self.fields["file"].widget.attrs["accept"] = ".gift,.txt,.xml,.xlsx"
         self.fields["category_path"].widget.attrs["list"] = "bank-category-paths"
         if not can_share_with_school:
-            visibility = cast(forms.ChoiceField, self.fields["visibility"])
-            visibility.choices = [
-                (value, label)
-                for value, label in Question.Visibility.choices
-                if value != Question.Visibility.SCHOOL
-            ]
+            offer_no_school(self)
 
     def clean_category_path(self) -> list[str]:
         return split_category_path(self.cleaned_data["category_path"])

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from metodset.accounts.models import Subject
 from metodset.core.forms import StyledForm
@@ -41,6 +42,17 @@ def category_choices(categories: QuerySet[Category]) -> list[tuple[str, str]]:
 
     walk(None, 0)
     return choices
+
+
+def points_field(label: StrOrPromise, initial: int | None = None) -> forms.DecimalField:
+    """The points of a place in a test: more than nothing, at most 100."""
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        decimal_places=2,
+        initial=initial,
+    )
 
 
 class QuizForm(StyledForm):
@@ -164,13 +176,7 @@ class QuestionSearchForm(StyledForm):
 
 
 class AddQuestionsForm(StyledForm):
-    points = forms.DecimalField(
-        label=_("Баллов за каждый"),
-        min_value=Decimal("0.01"),
-        max_value=Decimal(100),
-        decimal_places=2,
-        initial=1,
-    )
+    points = points_field(_("Баллов за каждый"), initial=1)
 
 
 class RandomDrawForm(StyledForm):
@@ -180,13 +186,7 @@ class RandomDrawForm(StyledForm):
     include_subcategories = forms.BooleanField(
         label=_("Включая подкатегории"), required=False, initial=True
     )
-    points = forms.DecimalField(
-        label=_("Баллов за вопрос"),
-        min_value=Decimal("0.01"),
-        max_value=Decimal(100),
-        decimal_places=2,
-        initial=1,
-    )
+    points = points_field(_("Баллов за вопрос"), initial=1)
 
     def __init__(self, *args: Any, categories: QuerySet[Category], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,6 +202,4 @@ class RandomDrawForm(StyledForm):
 
 
 class SlotPointsForm(StyledForm):
-    points = forms.DecimalField(
-        label=_("Баллов"), min_value=Decimal("0.01"), max_value=Decimal(100), decimal_places=2
-    )
+    points = points_field(_("Баллов"))

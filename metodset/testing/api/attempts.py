@@ -20,6 +20,7 @@ from metodset.testing import access, services
 from metodset.testing.api import rendering
 from metodset.testing.api.common import (
     actor_of,
+    grade_out,
     local_time,
     person_out,
     visible_attempt,
@@ -90,12 +91,7 @@ def _result_out(user: Any, attempt: Attempt) -> dict[str, Any]:
         "number": attempt.number,
         "finish": attempt.finish,
         "finished_at": local_time(attempt.finished_at, sitting),
-        "score": attempt.score,
-        "max_score": attempt.max_score,
-        "percent": attempt.percent,
-        "mark": attempt.mark,
-        "needs_grading": attempt.needs_grading,
-        "journal": attempt.journal,
+        **grade_out(attempt),
         "journal_decided_at": local_time(attempt.journal_decided_at, sitting),
         "can_decide_journal": access.can_decide_journal(user, attempt)
         and attempt.journal != Attempt.Journal.SEND,

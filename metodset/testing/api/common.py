@@ -3,17 +3,22 @@ them, times in a sitting's zone, and the objects a caller may see (404 otherwise
 
 import datetime
 import zoneinfo
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metodset.accounts.models import Organization, Subject, User
 from metodset.core.exceptions import DomainError
-from metodset.testing import access, permissions, services
+from metodset.testing import access, permissions, reports, services
+from metodset.testing.api.schemas import PER_PAGE
 from metodset.testing.formats.items import split_category_path
 from metodset.testing.models import Attempt, Category, Quiz, Sitting
+
+M = TypeVar("M", bound=Model)
 
 
 def actor_of(request: HttpRequest) -> User:
@@ -34,6 +39,19 @@ def subject_out(subject: Subject | None) -> dict[str, Any] | None:
     return {"id": subject.pk, "name": subject.name} if subject is not None else None
 
 
+def grade_out(attempt: Attempt | reports.AttemptFigures) -> dict[str, Any]:
+    """An attempt's score, mark and journal decision as a payload shows them (from the row,
+    or from the figures the results read)."""
+    return {
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "percent": attempt.percent,
+        "mark": attempt.mark,
+        "needs_grading": attempt.needs_grading,
+        "journal": attempt.journal,
+    }
+
+
 def local_time(moment: datetime.datetime | None, sitting: Sitting) -> datetime.datetime | None:
     """A time of a sitting on its district's clock (ISO 8601 with the offset)."""
     return timezone.localtime(moment, sitting.district.zone) if moment is not None else None
@@ -51,6 +69,31 @@ def subject_by_id(subject_id: int | None) -> Subject | None:
     if subject is None:
         raise DomainError(_("Такого предмета нет."))
     return subject
+
+
+def in_given_order(rows: QuerySet[M], ids: list[int], missing: str) -> list[M]:
+    """The rows of `ids`, in the order given and each once; 400 naming the ids not found
+    (`missing` takes them as %(ids)s)."""
+    wanted = list(dict.fromkeys(ids))
+    found = rows.in_bulk(wanted)
+    absent = [pk for pk in wanted if pk not in found]
+    if absent:
+        raise DomainError(missing % {"ids": ", ".join(str(pk) for pk in absent)})
+    return [found[pk] for pk in wanted]
+
+
+def page_out(
+    rows: QuerySet[M], number: int, row_out: Callable[[M], dict[str, Any]]
+) -> dict[str, Any]:
+    """Page `number` of `rows`, PER_PAGE a page: the total, the page's number and its rows
+    as `row_out` shows them."""
+    total = rows.count()
+    offset = (number - 1) * PER_PAGE
+    return {
+        "total": total,
+        "page": number,
+        "items": [row_out(row) for row in rows[offset : offset + PER_PAGE]],
+    }
 
 
 def category_for(user: Any, given: str) -> Category:

@@ -16,7 +16,9 @@ from metodset.testing.api.common import (
     actor_of,
     category_for,
     category_paths,
+    in_given_order,
     organization_out,
+    page_out,
     person_out,
     subject_by_id,
     subject_out,
@@ -24,7 +26,6 @@ from metodset.testing.api.common import (
 )
 from metodset.testing.api.schemas import (
     ERRORS,
-    PER_PAGE,
     TestingQuizDetailOut,
     TestingQuizFilters,
     TestingQuizIn,
@@ -128,14 +129,7 @@ def quiz_list(request: HttpRequest, filters: Query[TestingQuizFilters]) -> dict[
             if all(word in name_key(title) for word in words)
         ]
         quizzes = quizzes.filter(pk__in=ids)
-    total = quizzes.count()
-    offset = (filters.page - 1) * PER_PAGE
-    page = list(_with_details(quizzes)[offset : offset + PER_PAGE])
-    return {
-        "total": total,
-        "page": filters.page,
-        "items": [_quiz_out(user, quiz) for quiz in page],
-    }
+    return page_out(_with_details(quizzes), filters.page, lambda quiz: _quiz_out(user, quiz))
 
 
 @router.get(
@@ -213,14 +207,8 @@ def quiz_update(request: HttpRequest, quiz_id: int, payload: TestingQuizPatchIn)
 
 def _questions_by_id(actor: Any, ids: list[int]) -> list[Question]:
     """The questions in the order given; one the caller does not see is not there."""
-    wanted = list(dict.fromkeys(ids))
-    found = permissions.questions_visible_to(actor).in_bulk(wanted)
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise DomainError(
-            _("Вопрос не найден: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)}
-        )
-    return [found[pk] for pk in wanted]
+    visible = permissions.questions_visible_to(actor)
+    return in_given_order(visible, ids, _("Вопрос не найден: %(ids)s."))
 
 
 @router.post(

@@ -20,14 +20,16 @@ from metodset.testing import access, reports, services
 from metodset.testing.api.common import (
     actor_of,
     aware,
+    grade_out,
+    in_given_order,
     local_time,
     organization_out,
+    page_out,
     person_out,
     visible_sitting,
 )
 from metodset.testing.api.schemas import (
     ERRORS,
-    PER_PAGE,
     TestingJournalFilters,
     TestingJournalRowOut,
     TestingReasonIn,
@@ -58,20 +60,6 @@ def _with_details(sittings: QuerySet[Sitting]) -> QuerySet[Sitting]:
     )
 
 
-def _targets_text(sitting: Sitting) -> str:
-    """«7Б, 8 (МБОУ СОШ №1); РПГ „Олимпиадники“» as `services.describe_targets` writes it,
-    from the prefetched targets: the service reads them again, once per row of a page."""
-    by_school: dict[str, list[str]] = {}
-    groups: list[str] = []
-    for target in sitting.targets.all():
-        if target.group is not None:
-            groups.append(target.group.title)
-        elif target.organization is not None:
-            by_school.setdefault(target.organization.short_name, []).append(target.student_class)
-    parts = [f"{', '.join(sorted(classes))} ({school})" for school, classes in by_school.items()]
-    return "; ".join(parts + groups)
-
-
 def _sitting_out(user: Any, sitting: Sitting) -> dict[str, Any]:
     """One sitting as the list shows it; its quiz's slots and its targets come prefetched.
     A student it is given to also gets their attempts and whether they may start now."""
@@ -100,7 +88,8 @@ def _sitting_out(user: Any, sitting: Sitting) -> dict[str, Any]:
         "state": _state(sitting),
         "cancel_reason": sitting.cancel_reason,
         "created_by": person_out(sitting.created_by),
-        "targets": _targets_text(sitting),
+        # From the prefetched targets (the service reads them so when they are there).
+        "targets": services.describe_targets(sitting),
         "can_manage": access.can_manage_sitting(user, sitting),
         "can_start": access.can_start_attempt(user, sitting)
         and (in_progress or len(mine) < quiz.attempts_allowed),
@@ -166,14 +155,11 @@ def sitting_list(request: HttpRequest, filters: Query[TestingSittingFilters]) ->
         sittings = sittings.filter(is_cancelled=False, opens_at__lte=now, closes_at__gt=now)
     elif filters.state == "closed":
         sittings = sittings.filter(is_cancelled=False, closes_at__lte=now)
-    total = sittings.count()
-    offset = (filters.page - 1) * PER_PAGE
-    page = list(_with_details(sittings.order_by("-opens_at", "-pk"))[offset : offset + PER_PAGE])
-    return {
-        "total": total,
-        "page": filters.page,
-        "items": [_sitting_out(user, sitting) for sitting in page],
-    }
+    return page_out(
+        _with_details(sittings.order_by("-opens_at", "-pk")),
+        filters.page,
+        lambda sitting: _sitting_out(user, sitting),
+    )
 
 
 @router.get(
@@ -189,25 +175,13 @@ def sitting_detail(request: HttpRequest, sitting_id: int) -> dict[str, Any]:
 
 
 def _organizations(ids: list[int]) -> list[Organization]:
-    wanted = list(dict.fromkeys(ids))
-    found = Organization.objects.select_related("district").in_bulk(wanted)
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise DomainError(
-            _("Организация не найдена: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)}
-        )
-    return [found[pk] for pk in wanted]
+    schools = Organization.objects.select_related("district")
+    return in_given_order(schools, ids, _("Организация не найдена: %(ids)s."))
 
 
 def _groups(ids: list[int]) -> list[Group]:
-    wanted = list(dict.fromkeys(ids))
-    found = Group.objects.select_related("district").in_bulk(wanted)
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise DomainError(
-            _("Объединение не найдено: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)}
-        )
-    return [found[pk] for pk in wanted]
+    groups = Group.objects.select_related("district")
+    return in_given_order(groups, ids, _("Объединение не найдено: %(ids)s."))
 
 
 def _zone(classes: list[tuple[Organization, str]], groups: list[Group]) -> zoneinfo.ZoneInfo:
@@ -295,12 +269,7 @@ def _attempt_row(
         "student_class": attempt.student_class,
         "number": attempt.number,
         "status": "finished" if attempt.is_finished else "in_progress",
-        "score": attempt.score,
-        "max_score": attempt.max_score,
-        "percent": attempt.percent,
-        "mark": attempt.mark,
-        "needs_grading": attempt.needs_grading,
-        "journal": attempt.journal,
+        **grade_out(attempt),
         "finished_at": local_time(attempt.finished_at, sitting),
     }
 

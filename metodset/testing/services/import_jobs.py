@@ -97,49 +97,48 @@ def _check_content(data: bytes, format: str, name: str) -> None:
         "moodlexml": _("файл Moodle XML"),
         "xlsx": _("таблица Excel (XLSX)"),
     }.get(format, format)
-    refused = _("Файл «%(name)s» — не %(format)s: %(reason)s")
+
+    def refusal(reason: str) -> DomainError:
+        return DomainError(
+            _("Файл «%(name)s» — не %(format)s: %(reason)s")
+            % {"name": name, "format": label, "reason": reason}
+        )
+
     if format == "xlsx":
         reason = _xlsx_problem(data)
         if reason:
-            raise DomainError(refused % {"name": name, "format": label, "reason": reason})
+            raise refusal(reason)
         return
     if format == "moodlexml":
         match = _XML_START.match(data.removeprefix(b"\xef\xbb\xbf")[:65536])
         if match is None:
-            reason = _("в нём нет XML; выберите формат, в котором он сохранён.")
-        elif match[1] != b"quiz":
-            reason = _("корневой элемент XML — «%(root)s», а в Moodle XML это «quiz».") % {
-                "root": match[1].decode("ascii", "replace")
-            }
-        else:
-            return
-        raise DomainError(refused % {"name": name, "format": label, "reason": reason})
+            raise refusal(_("в нём нет XML; выберите формат, в котором он сохранён."))
+        if match[1] != b"quiz":
+            raise refusal(
+                _("корневой элемент XML — «%(root)s», а в Moodle XML это «quiz».")
+                % {"root": match[1].decode("ascii", "replace")}
+            )
+        return
     # GIFT and Aiken: text in a teacher's encoding (formats.decode_text).
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             data.decode("utf-16")
         except UnicodeDecodeError as error:
-            reason = _("текст в UTF-16 повреждён.")
-            raise DomainError(
-                refused % {"name": name, "format": label, "reason": reason}
-            ) from error
+            raise refusal(_("текст в UTF-16 повреждён.")) from error
         return
     if data.startswith(_BINARY_STARTS) or b"\x00" in data[:65536]:
-        reason = _("это двоичный файл (документ, архив или программа), а не текст.")
-        raise DomainError(refused % {"name": name, "format": label, "reason": reason})
+        raise refusal(_("это двоичный файл (документ, архив или программа), а не текст."))
     if _XML_START.match(data.removeprefix(b"\xef\xbb\xbf")[:4096]) is not None:
-        reason = _("это XML; если файл выгружен из Moodle в XML, выберите формат «Moodle XML».")
-        raise DomainError(refused % {"name": name, "format": label, "reason": reason})
+        raise refusal(
+            _("это XML; если файл выгружен из Moodle в XML, выберите формат «Moodle XML».")
+        )
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             data.decode("cp1251")
         except UnicodeDecodeError as error:
-            reason = _("текст не читается ни в UTF-8, ни в Windows-1251.")
-            raise DomainError(
-                refused % {"name": name, "format": label, "reason": reason}
-            ) from error
+            raise refusal(_("текст не читается ни в UTF-8, ни в Windows-1251.")) from error
 
 
 def _xlsx_problem(data: bytes) -> str | None:

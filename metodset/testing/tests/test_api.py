@@ -4,8 +4,6 @@ for the ones it refuses, with nothing changed by a refusal. Attempts and results
 test_api_attempts.py, which shares the helpers defined here."""
 
 import datetime
-import json
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -14,136 +12,27 @@ from django.test import Client
 from django.utils import timezone
 
 from metodset.accounts import services as account_services
-from metodset.accounts.models import Organization, Role, User
-from metodset.accounts.tests.factories import person
+from metodset.accounts.models import User
 from metodset.conftest import World
 from metodset.testing import services
 from metodset.testing.formats import parse
 from metodset.testing.models import Category, Question, Quiz, QuizSlot, Sitting
-from metodset.testing.services.attempts import item_of_version
+from metodset.testing.tests.builders import (
+    API,
+    FRACTIONS_GIFT,
+    client_for,
+    fill_bank,
+    get,
+    make_sitting,
+    network_quiz,
+    patch,
+    pupil,
+    send,
+)
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1/testing"
-
-GIFT = """$CATEGORY: Дроби
-
-::Сумма дробей::Сколько будет 1/2 + 1/4? {=3/4#Верно, молодец ~1/2#Подумайте ещё ~2/6}
-
-::Чётные числа::Выберите чётные числа. {~%50%2 ~%50%4 ~%-100%3}
-
-::Земля::Земля имеет форму шара. {T}
-
-::Столица::Назовите столицу России. {=Москва}
-
-::Корень::Чему равен квадратный корень из 16? {#4:0}
-
-::Пары::Сопоставьте животное и звук. {=кошка -> мяукает =собака -> лает =корова -> мычит}
-
-::Эссе::Опишите, что такое дробь. {}
-"""
 NAMES = ["Сумма дробей", "Чётные числа", "Земля", "Столица", "Корень", "Пары", "Эссе"]
-
-
-# --- Helpers shared with test_api_attempts.py ------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _fresh_items() -> None:
-    """Versions are read once per process (`item_of_version`), and a rolled-back test
-    leaves its ids free for the next one: each test starts without remembered items."""
-    item_of_version.cache_clear()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user, backend="metodset.accounts.backends.EmailBackend")
-    return client
-
-
-def _body(response: Any) -> Any:
-    return json.loads(response.content) if response.content else None
-
-
-def get(client: Client, url: str, params: dict[str, Any] | None = None, **headers: str) -> Any:
-    response = client.get(url, params or {}, headers=headers)
-    return response.status_code, _body(response)
-
-
-def send(client: Client, url: str, body: Any = None, **headers: str) -> Any:
-    response = client.post(
-        url, json.dumps(body or {}), content_type="application/json", headers=headers
-    )
-    return response.status_code, _body(response)
-
-
-def put(client: Client, url: str, body: Any, **headers: str) -> Any:
-    response = client.put(url, json.dumps(body), content_type="application/json", headers=headers)
-    return response.status_code, _body(response)
-
-
-def patch(client: Client, url: str, body: Any) -> Any:
-    response = client.patch(url, json.dumps(body), content_type="application/json")
-    return response.status_code, _body(response)
-
-
-def fill_bank(
-    author: User,
-    *,
-    text: str = GIFT,
-    path: Sequence[str] = ("Математика",),
-    visibility: str = "network",
-) -> list[Question]:
-    """The questions of a GIFT file, imported by the service as a teacher would (read back
-    from the database, in the file's order)."""
-    saved = services.import_items(
-        actor=author, result=parse(text, "gift"), category_path=list(path), visibility=visibility
-    )
-    return list(Question.objects.filter(pk__in=[question.pk for question in saved]).order_by("pk"))
-
-
-def make_quiz(author: User, questions: Sequence[Question], **settings: Any) -> Quiz:
-    data = services.QuizData(
-        title="Дроби, 7 класс",
-        visibility=settings.pop("visibility", "network"),
-        shuffle_answers=settings.pop("shuffle_answers", False),
-        **settings,
-    )
-    quiz = services.create_quiz(actor=author, data=data)
-    services.add_questions(actor=author, quiz=quiz, questions=list(questions))
-    return quiz
-
-
-def make_sitting(
-    actor: User,
-    quiz: Quiz,
-    classes: Sequence[tuple[Organization, str]],
-    *,
-    opens_in: datetime.timedelta = datetime.timedelta(hours=-1),
-    open_for: datetime.timedelta = datetime.timedelta(hours=3),
-) -> Sitting:
-    opens_at = timezone.now() + opens_in
-    return services.create_sitting(
-        actor=actor,
-        quiz=quiz,
-        title="Контрольная работа по дробям",
-        opens_at=opens_at,
-        closes_at=opens_at + open_for,
-        classes=list(classes),
-    )
-
-
-def second_student(world: World) -> User:
-    """A student of 7А in гимназия №2 (the colleague's school)."""
-    return person(
-        world.other_school,
-        Role.STUDENT,
-        email="pupil@school2.test",
-        last_name="Гимназистов",
-        first_name="Коля",
-        student_class="7А",
-    )
 
 
 def ids(page: dict[str, Any]) -> list[int]:
@@ -246,7 +135,9 @@ def upload(text: str | bytes, name: str = "questions.gift.txt") -> SimpleUploade
 def test_an_import_is_checked_first_and_then_saved(world: World, teacher: User) -> None:
     own = client_for(teacher)
     form = {"category_path": "Математика/7 класс", "visibility": "school"}
-    response = own.post(f"{API}/imports", {**form, "file": upload(GIFT), "dry_run": "true"})
+    response = own.post(
+        f"{API}/imports", {**form, "file": upload(FRACTIONS_GIFT), "dry_run": "true"}
+    )
     assert response.status_code == 200, response.content
     preview = response.json()
     assert preview["saved"] == 0
@@ -260,7 +151,9 @@ def test_an_import_is_checked_first_and_then_saved(world: World, teacher: User) 
     }
     assert not Question.objects.exists()
 
-    response = own.post(f"{API}/imports", {**form, "file": upload(GIFT), "format": "gift"})
+    response = own.post(
+        f"{API}/imports", {**form, "file": upload(FRACTIONS_GIFT), "format": "gift"}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["saved"] == len(NAMES)
     saved = Question.objects.order_by("pk")
@@ -289,13 +182,13 @@ def test_a_file_with_errors_saves_nothing(world: World, teacher: User) -> None:
 
 
 def test_imports_refused(world: World, teacher: User, methodist: User, student: User) -> None:
-    response = client_for(student).post(f"{API}/imports", {"file": upload(GIFT)})
+    response = client_for(student).post(f"{API}/imports", {"file": upload(FRACTIONS_GIFT)})
     assert response.status_code == 403
     own = client_for(teacher)
-    response = own.post(f"{API}/imports", {"file": upload(GIFT), "format": "docx"})
+    response = own.post(f"{API}/imports", {"file": upload(FRACTIONS_GIFT), "format": "docx"})
     assert response.status_code == 400
     assert response.json()["detail"] == "Неизвестный формат файла: «docx»."
-    response = own.post(f"{API}/imports", {"file": upload(GIFT, name="questions.bin")})
+    response = own.post(f"{API}/imports", {"file": upload(FRACTIONS_GIFT, name="questions.bin")})
     assert response.status_code == 400
     assert "формат не понять" in response.json()["detail"]
     response = own.post(f"{API}/imports", {"file": upload("   ")})
@@ -303,7 +196,7 @@ def test_imports_refused(world: World, teacher: User, methodist: User, student: 
     assert response.json()["detail"] == "Файл «questions.gift.txt» пуст."
     # «Педагогам своей школы» needs a school: a methodist works in no school.
     response = client_for(methodist).post(
-        f"{API}/imports", {"file": upload(GIFT), "visibility": "school"}
+        f"{API}/imports", {"file": upload(FRACTIONS_GIFT), "visibility": "school"}
     )
     assert response.status_code == 400
     assert response.json()["detail"].startswith("Открыть вопросы педагогам своей школы")
@@ -425,7 +318,7 @@ def test_a_quiz_is_created_changed_and_filled(world: World, teacher: User, colle
 
 def test_quiz_refusals(world: World, teacher: User, colleague: User, student: User) -> None:
     questions = fill_bank(teacher)
-    private = make_quiz(teacher, questions[:1], visibility="private")
+    private = network_quiz(teacher, questions[:1], visibility="private")
     own = client_for(teacher)
     status, body = send(own, f"{API}/quizzes", {"title": "  "})
     assert (status, body["detail"]) == (400, "Укажите название теста.")
@@ -450,7 +343,7 @@ def test_quiz_refusals(world: World, teacher: User, colleague: User, student: Us
     assert patch(own, f"{API}/quizzes/{private.pk}", {"title": None})[0] == 400
     # Someone else's private test does not exist for the colleague; a slot of another test
     # is not this test's.
-    other_quiz = make_quiz(teacher, questions[1:2])
+    other_quiz = network_quiz(teacher, questions[1:2])
     slot = other_quiz.slots.get()
     assert own.delete(f"{API}/quizzes/{private.pk}/slots/{slot.pk}").status_code == 404
     assert get(client_for(colleague), f"{API}/quizzes/{private.pk}")[0] == 404
@@ -464,14 +357,14 @@ def test_quiz_refusals(world: World, teacher: User, colleague: User, student: Us
 
 def test_the_quiz_list(world: World, teacher: User, colleague: User) -> None:
     questions = fill_bank(teacher)
-    mine = make_quiz(teacher, questions[:2])
+    mine = network_quiz(teacher, questions[:2])
     services.update_quiz(
         actor=teacher,
         quiz=mine,
         data=services.QuizData(title="Итоговый ТЕСТ", visibility="network"),
     )
-    private = make_quiz(teacher, questions[:1], visibility="private")
-    theirs = make_quiz(colleague, fill_bank(colleague, path=("Физика",))[:1])
+    private = network_quiz(teacher, questions[:1], visibility="private")
+    theirs = network_quiz(colleague, fill_bank(colleague, path=("Физика",))[:1])
     status, page = get(client_for(teacher), f"{API}/quizzes")
     assert status == 200, page
     assert page["total"] == 3
@@ -491,7 +384,7 @@ def test_a_sitting_is_assigned_with_times_in_the_district_zone(
 ) -> None:
     world.district.time_zone = "Asia/Tomsk"
     world.district.save(update_fields=["time_zone"])
-    quiz = make_quiz(teacher, fill_bank(teacher)[:3])
+    quiz = network_quiz(teacher, fill_bank(teacher)[:3])
     day = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
     status, body = send(
         client_for(teacher),
@@ -529,7 +422,7 @@ def test_a_sitting_is_assigned_with_times_in_the_district_zone(
 
 
 def test_assigning_is_refused(world: World, teacher: User, colleague: User, student: User) -> None:
-    quiz = make_quiz(teacher, fill_bank(teacher)[:1], visibility="private")
+    quiz = network_quiz(teacher, fill_bank(teacher)[:1], visibility="private")
     now = timezone.now()
     body = {
         "quiz_id": quiz.pk,
@@ -566,10 +459,10 @@ def test_who_sees_which_sittings(
     parent: User,
     outsider: User,
 ) -> None:
-    quiz = make_quiz(teacher, fill_bank(teacher)[:2])
+    quiz = network_quiz(teacher, fill_bank(teacher)[:2])
     ours = make_sitting(teacher, quiz, [(world.school, "7")])
     other_class = make_sitting(teacher, quiz, [(world.school, "9А")])
-    pupil = second_student(world)
+    gymnasium_student = pupil(world.other_school, "Гимназистов", "7А")
     theirs = make_sitting(colleague, quiz, [(world.other_school, "7А")])
 
     assert set(ids(get(client_for(teacher), f"{API}/sittings")[1])) == {ours.pk, other_class.pk}
@@ -583,7 +476,7 @@ def test_who_sees_which_sittings(
     assert ids(page) == [ours.pk]
     row = page["items"][0]
     assert (row["state"], row["can_start"], row["can_manage"]) == ("open", True, False)
-    assert ids(get(client_for(pupil), f"{API}/sittings")[1]) == [theirs.pk]
+    assert ids(get(client_for(gymnasium_student), f"{API}/sittings")[1]) == [theirs.pk]
     assert get(client_for(parent), f"{API}/sittings")[1]["total"] == 0
     assert get(client_for(outsider), f"{API}/sittings")[1]["total"] == 0
     assert ids(get(client_for(teacher), f"{API}/sittings", {"state": "upcoming"})[1]) == []
@@ -597,7 +490,7 @@ def test_who_sees_which_sittings(
 def test_a_sitting_is_cancelled_by_who_assigned_it(
     world: World, teacher: User, school_admin: User, student: User
 ) -> None:
-    quiz = make_quiz(teacher, fill_bank(teacher)[:1])
+    quiz = network_quiz(teacher, fill_bank(teacher)[:1])
     sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
     url = f"{API}/sittings/{sitting.pk}/cancel"
     # The school's head sees it (a class of the school takes it) but did not assign it.
@@ -639,7 +532,7 @@ def test_the_lists_make_a_bounded_number_of_queries(
     count, page, category paths."""
     questions = fill_bank(teacher)
     for number in range(rows):
-        quiz = make_quiz(teacher, questions[: number + 1])
+        quiz = network_quiz(teacher, questions[: number + 1])
         make_sitting(teacher, quiz, [(world.school, f"{number + 5}А")])
     own = client_for(teacher)
     for url, queries in [

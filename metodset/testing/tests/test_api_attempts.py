@@ -17,16 +17,15 @@ from metodset.conftest import World
 from metodset.testing import services
 from metodset.testing.formats import parse
 from metodset.testing.models import Attempt, AttemptItem, Question, Quiz, Sitting
-from metodset.testing.tests.test_api import (  # noqa: F401 - _fresh_items is a fixture
+from metodset.testing.tests.builders import (
     API,
-    _fresh_items,
     client_for,
     fill_bank,
     get,
-    make_quiz,
     make_sitting,
+    network_quiz,
+    pupil,
     put,
-    second_student,
     send,
 )
 
@@ -79,7 +78,7 @@ def questions(teacher: User) -> list[Question]:
 def open_sitting(
     teacher: User, world: World, questions: list[Question], **settings: Any
 ) -> Sitting:
-    quiz = make_quiz(teacher, questions, **settings)
+    quiz = network_quiz(teacher, questions, **settings)
     return make_sitting(teacher, quiz, [(world.school, "7Б")])
 
 
@@ -232,7 +231,7 @@ def test_another_students_attempt_does_not_exist_for_them(
 ) -> None:
     sitting = open_sitting(teacher, world, questions)
     attempt_id = start(student, sitting)[1]["id"]
-    classmate = second_student(world)
+    classmate = pupil(world.other_school, "Гимназистов", "7А")
     for stranger in (classmate, outsider):
         client = client_for(stranger)
         assert get(client, f"{API}/attempts/{attempt_id}")[0] == 404
@@ -252,7 +251,7 @@ def test_another_students_attempt_does_not_exist_for_them(
 def test_starting_is_refused(
     world: World, teacher: User, student: User, questions: list[Question]
 ) -> None:
-    quiz = make_quiz(teacher, questions[:1])
+    quiz = network_quiz(teacher, questions[:1])
     later = make_sitting(
         teacher, quiz, [(world.school, "7Б")], opens_in=datetime.timedelta(hours=1)
     )
@@ -465,13 +464,13 @@ def test_results_by_school_show_names_only_to_those_who_may_see_them(
     outsider: User,
     questions: list[Question],
 ) -> None:
-    pupil = second_student(world)
-    quiz = make_quiz(methodist, fill_bank(methodist, path=("Общее",))[:2])
+    gymnasium_student = pupil(world.other_school, "Гимназистов", "7А")
+    quiz = network_quiz(methodist, fill_bank(methodist, path=("Общее",))[:2])
     sitting = make_sitting(methodist, quiz, [(world.school, "7Б"), (world.other_school, "7")])
     attempt_id = start(student, sitting)[1]["id"]
     put(client_for(student), f"{API}/attempts/{attempt_id}/answers/1", {"response": {"choice": 0}})
     send(client_for(student), f"{API}/attempts/{attempt_id}/submit")
-    start(pupil, sitting)
+    start(gymnasium_student, sitting)
     url = f"{API}/sittings/{sitting.pk}/results"
 
     status, body = get(client_for(teacher), url)
@@ -498,7 +497,7 @@ def test_results_by_school_show_names_only_to_those_who_may_see_them(
     # Another school's students: figures only.
     assert (other["assigned"], other["started"], other["finished"]) == (1, 1, 0)
     assert (other["names_shown"], other["attempts"], other["not_started"]) == (False, None, None)
-    assert pupil.last_name not in json.dumps(body, ensure_ascii=False)
+    assert gymnasium_student.last_name not in json.dumps(body, ensure_ascii=False)
 
     status, body = get(client_for(colleague), url)
     assert status == 200

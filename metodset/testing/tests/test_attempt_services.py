@@ -5,63 +5,31 @@ attempts whose time ran out, the mark follows the test's scale; then the student
 decides whether the mark goes to the class journal."""
 
 import datetime
-import zoneinfo
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from metodset.accounts.models import Organization, Role, User
+from metodset.accounts.models import Role, User
 from metodset.accounts.tests.factories import person
 from metodset.conftest import World
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.models import AuditEntry
-from metodset.testing import formats, services
+from metodset.testing import services
 from metodset.testing.models import Attempt, AttemptItem, Category, Question, Quiz, Sitting
-from metodset.testing.services.attempts import GRACE, item_of_version, record_answer
+from metodset.testing.services.attempts import GRACE, record_answer
+from metodset.testing.tests.builders import (
+    EXAM_RIGHT,
+    MORNING,
+    answered,
+    exam_bank,
+    four,
+    make_quiz,
+    make_sitting,
+    take,
+)
 
 pytestmark = pytest.mark.django_db
-
-TOMSK = zoneinfo.ZoneInfo("Asia/Tomsk")
-# The exam morning of the tests: 10:00 in Tomsk.
-MORNING = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=TOMSK)
-
-GIFT = """
-$CATEGORY: Математика/Постоянные
-
-::Столица:: Столица России? {=Москва ~Санкт-Петербург ~Казань}
-
-::Простые:: Какие из чисел простые? {~%50%2 ~%50%3 ~%-100%4}
-
-::Земля:: Земля вращается вокруг Солнца. {T}
-
-::Сумма:: 2 + 2 = ? {#4}
-
-::Осень:: Опишите осенний лес в трёх предложениях. {}
-
-$CATEGORY: Математика/Дроби
-
-::Д1:: 1/2 + 1/2 = ? {=1 ~2 ~0}
-
-::Д2:: 1/3 + 1/3 = ? {=2/3 ~2/6 ~1}
-
-::Д3:: 1/4 + 1/4 = ? {=1/2 ~2/8 ~1}
-
-::Д4:: 1/5 + 1/5 = ? {=2/5 ~2/10 ~1}
-
-::Д5:: 1/6 + 1/6 = ? {=1/3 ~2/12 ~1}
-"""
-RIGHT = {1: {"choice": 0}, 2: {"choices": [0, 1]}, 3: {"value": True}, 4: {"text": "4"}}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_items() -> Iterator[None]:
-    """Version ids come back after a rolled-back test: forget the items read before."""
-    item_of_version.cache_clear()
-    yield
-    item_of_version.cache_clear()
 
 
 @pytest.fixture
@@ -70,65 +38,20 @@ def morning(time_machine: Any) -> datetime.datetime:
     return MORNING
 
 
-def bank(author: User) -> dict[str, Question]:
-    result = formats.parse(GIFT, "gift")
-    assert not result.errors, result.errors
-    questions = services.import_items(actor=author, result=result, visibility="network")
-    return {question.name: question for question in questions}
-
-
-def make_quiz(author: User, questions: list[Question], **settings: Any) -> Quiz:
-    quiz = services.create_quiz(
-        actor=author, data=services.QuizData(title="Ежемесячный тест", **settings)
-    )
-    services.add_questions(actor=author, quiz=quiz, questions=questions)
-    return quiz
-
-
-def make_sitting(
-    author: User,
-    quiz: Quiz,
-    classes: list[tuple[Organization, str]],
-    *,
-    opens_in: datetime.timedelta = datetime.timedelta(minutes=-5),
-    lasts: datetime.timedelta = datetime.timedelta(hours=1),
-) -> Sitting:
-    opens_at = timezone.now() + opens_in
-    return services.create_sitting(
-        actor=author,
-        quiz=quiz,
-        title="Ежемесячный тест, ноябрь",
-        opens_at=opens_at,
-        closes_at=opens_at + lasts,
-        classes=classes,
-    )
-
-
 @pytest.fixture
 def questions(teacher: User) -> dict[str, Question]:
-    return bank(teacher)
+    return exam_bank(teacher)
 
 
 @pytest.fixture
 def quiz(teacher: User, questions: dict[str, Question]) -> Quiz:
     """Four questions worth one point each (the essay is added where a test needs it)."""
-    return make_quiz(
-        teacher,
-        [questions[name] for name in ("Столица", "Простые", "Земля", "Сумма")],
-        time_limit_minutes=30,
-    )
+    return make_quiz(teacher, four(questions), time_limit_minutes=30)
 
 
 @pytest.fixture
 def sitting(teacher: User, world: World, quiz: Quiz, morning: datetime.datetime) -> Sitting:
     return make_sitting(teacher, quiz, [(world.school, "7Б")])
-
-
-def answer_all(student: User, attempt: Attempt, answers: dict[int, Any]) -> None:
-    for position, response in answers.items():
-        services.save_answer(
-            actor=student, attempt_id=attempt.pk, position=position, response=response
-        )
 
 
 # --- Starting ----------------------------------------------------------------------------
@@ -378,10 +301,7 @@ def test_submitting_grades_and_gives_the_mark(
     sitting: Sitting, student: User, morning: Any
 ) -> None:
     """Three right answers of four: 75 %, «4» on the usual scale."""
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    answer_all(student, attempt, {**RIGHT, 4: {"text": "5"}})
-
-    finished = services.submit_attempt(actor=student, attempt=attempt)
+    finished = take(student, sitting, {**EXAM_RIGHT, 4: {"text": "5"}})
 
     assert finished.status == Attempt.Status.FINISHED
     assert (finished.finish, finished.finished_at) == (Attempt.Finish.SUBMITTED, MORNING)
@@ -398,9 +318,9 @@ def test_submitting_grades_and_gives_the_mark(
 @pytest.mark.parametrize(
     ("answers", "mark"),
     [
-        (RIGHT, 5),
-        ({1: RIGHT[1], 2: RIGHT[2], 3: RIGHT[3]}, 4),  # 75 %
-        ({1: RIGHT[1], 2: {"choices": [0]}}, 3),  # 1.5 of 4: 37.5 % — 3 from 35 % here
+        (EXAM_RIGHT, 5),
+        ({1: EXAM_RIGHT[1], 2: EXAM_RIGHT[2], 3: EXAM_RIGHT[3]}, 4),  # 75 %
+        ({1: EXAM_RIGHT[1], 2: {"choices": [0]}}, 3),  # 1.5 of 4: 37.5 % — 3 from 35 % here
         ({1: {"choice": 1}}, 2),
     ],
 )
@@ -413,16 +333,10 @@ def test_the_mark_follows_the_tests_thresholds(
     answers: dict[int, Any],
     mark: int,
 ) -> None:
-    quiz = make_quiz(
-        teacher,
-        [questions[name] for name in ("Столица", "Простые", "Земля", "Сумма")],
-        mark_thresholds=[[5, 90], [4, 70], [3, 35]],
-    )
+    quiz = make_quiz(teacher, four(questions), mark_thresholds=[[5, 90], [4, 70], [3, 35]])
     sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    answer_all(student, attempt, answers)
 
-    assert services.submit_attempt(actor=student, attempt=attempt).mark == mark
+    assert take(student, sitting, answers).mark == mark
 
 
 def test_an_answered_essay_waits_for_the_teacher_without_a_mark(
@@ -430,10 +344,8 @@ def test_an_answered_essay_waits_for_the_teacher_without_a_mark(
 ) -> None:
     quiz = make_quiz(teacher, [questions["Столица"], questions["Осень"]])
     sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    answer_all(student, attempt, {1: {"choice": 0}, 2: {"text": "Листья жёлтые."}})
 
-    finished = services.submit_attempt(actor=student, attempt=attempt)
+    finished = take(student, sitting, {1: {"choice": 0}, 2: {"text": "Листья жёлтые."}})
 
     assert (finished.needs_grading, finished.mark) == (True, None)
     assert (finished.score, finished.max_score) == (Decimal(1), Decimal(2))
@@ -446,10 +358,8 @@ def test_an_essay_left_empty_scores_nothing_and_the_mark_is_given(
 ) -> None:
     quiz = make_quiz(teacher, [questions["Столица"], questions["Осень"]])
     sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    answer_all(student, attempt, {1: {"choice": 0}})
 
-    finished = services.submit_attempt(actor=student, attempt=attempt)
+    finished = take(student, sitting, {1: {"choice": 0}})
 
     assert (finished.needs_grading, finished.percent, finished.mark) == (False, Decimal(50), 3)
 
@@ -491,8 +401,7 @@ def test_the_sweep_finishes_attempts_whose_time_ran_out(
     sitting: Sitting, student: User, world: World, time_machine: Any
 ) -> None:
     """The time limit ran out (30 minutes): «время истекло», graded with what was saved."""
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    answer_all(student, attempt, {1: {"choice": 0}})
+    attempt = answered(student, sitting, {1: {"choice": 0}})
     time_machine.move_to(attempt.deadline_at + GRACE + datetime.timedelta(seconds=1), tick=False)
 
     assert services.finish_overdue_attempts() == 1
@@ -536,9 +445,7 @@ def test_resuming_an_overdue_attempt_finishes_it(
 
 @pytest.fixture
 def marked(sitting: Sitting, student: User) -> Attempt:
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    answer_all(student, attempt, RIGHT)
-    return services.submit_attempt(actor=student, attempt=attempt)
+    return take(student, sitting, EXAM_RIGHT)
 
 
 def test_the_student_sends_the_mark_to_the_journal(
@@ -594,9 +501,7 @@ def test_no_decision_without_a_mark(
 ) -> None:
     quiz = make_quiz(teacher, [questions["Осень"]])
     sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    answer_all(student, attempt, {1: {"text": "Листья жёлтые."}})
-    services.submit_attempt(actor=student, attempt=attempt)
+    attempt = take(student, sitting, {1: {"text": "Листья жёлтые."}})
 
     with pytest.raises(DomainError, match="Отметки ещё нет"):
         services.decide_journal(actor=student, attempt=attempt, send=True)

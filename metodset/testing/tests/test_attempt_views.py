@@ -5,8 +5,7 @@ the result with the review the test allows and the journal decision; who sees wh
 import datetime
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,28 +18,22 @@ from metodset.accounts.models import Role, User
 from metodset.accounts.tests.factories import person
 from metodset.conftest import World
 from metodset.testing import formats, grading, services
-from metodset.testing.formats.items import ParseResult
+from metodset.testing.formats.items import Item, ParseResult
 from metodset.testing.models import Attempt, AttemptItem, Question, Quiz, Sitting
 from metodset.testing.services.attempts import GRACE, item_of_version
-from metodset.testing.tests.test_attempt_services import (
+from metodset.testing.tests.builders import (
+    EXAM_RIGHT,
+    FIXTURES,
     MORNING,
-    RIGHT,
-    bank,
+    answer,
+    exam_bank,
+    four,
     make_quiz,
     make_sitting,
+    take,
 )
 
 pytestmark = pytest.mark.django_db
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_items() -> Iterator[None]:
-    """Version ids come back after a rolled-back test: forget the items read before."""
-    item_of_version.cache_clear()
-    yield
-    item_of_version.cache_clear()
 
 
 @pytest.fixture
@@ -54,11 +47,7 @@ def morning(time_machine: Any, world: World) -> datetime.datetime:
 
 @pytest.fixture
 def questions(teacher: User) -> dict[str, Question]:
-    return bank(teacher)
-
-
-def four(questions: dict[str, Question]) -> list[Question]:
-    return [questions[name] for name in ("Столица", "Простые", "Земля", "Сумма")]
+    return exam_bank(teacher)
 
 
 @pytest.fixture
@@ -78,10 +67,7 @@ def attempt(sitting: Sitting, student: User) -> Attempt:
 
 @pytest.fixture
 def finished(attempt: Attempt, student: User) -> Attempt:
-    for position, response in {**RIGHT, 4: {"text": "5"}}.items():
-        services.save_answer(
-            actor=student, attempt_id=attempt.pk, position=position, response=response
-        )
+    answer(student, attempt, {**EXAM_RIGHT, 4: {"text": "5"}})
     return services.submit_attempt(actor=student, attempt=attempt)
 
 
@@ -564,7 +550,7 @@ def test_submit_shows_the_result_with_the_mark_then_the_journal_choice(
     login: Any, student: User, attempt: Attempt, morning: Any
 ) -> None:
     client = login(student)
-    for position, response in {**RIGHT, 4: {"text": "5"}}.items():
+    for position, response in {**EXAM_RIGHT, 4: {"text": "5"}}.items():
         assert (
             post_json(client, attempt, {"position": position, "response": response}).status_code
             == 200
@@ -641,21 +627,25 @@ def test_the_attempt_page_finishes_an_overdue_attempt(
     assert "время истекло" in text_of(page)
 
 
+@pytest.fixture
+def taken(teacher: User, student: User, world: World, morning: Any) -> Callable[..., Attempt]:
+    """taken(questions, answers, **settings): the student's finished attempt at a new test
+    of `questions` with `settings`, open for her class now."""
+
+    def take_new_test(
+        questions: list[Question], answers: dict[int, Any], **settings: Any
+    ) -> Attempt:
+        quiz = make_quiz(teacher, questions, **settings)
+        return take(student, make_sitting(teacher, quiz, [(world.school, "7Б")]), answers)
+
+    return take_new_test
+
+
 def test_an_essay_waits_for_the_teacher_on_the_result(
-    login: Any,
-    student: User,
-    teacher: User,
-    world: World,
-    questions: dict[str, Question],
-    morning: Any,
+    login: Any, student: User, questions: dict[str, Question], taken: Callable[..., Attempt]
 ) -> None:
-    quiz = make_quiz(teacher, [questions["Столица"], questions["Осень"]], review="after_submit")
-    sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    services.save_answer(
-        actor=student, attempt_id=attempt.pk, position=2, response={"text": "Листья жёлтые."}
-    )
-    services.submit_attempt(actor=student, attempt=attempt)
+    essay = [questions["Столица"], questions["Осень"]]
+    attempt = taken(essay, {2: {"text": "Листья жёлтые."}}, review="after_submit")
 
     text = text_of(login(student).get(page_url(attempt)))
 
@@ -666,17 +656,9 @@ def test_an_essay_waits_for_the_teacher_on_the_result(
 
 
 def test_score_only_shows_no_answers(
-    login: Any,
-    student: User,
-    teacher: User,
-    world: World,
-    questions: dict[str, Question],
-    morning: Any,
+    login: Any, student: User, questions: dict[str, Question], taken: Callable[..., Attempt]
 ) -> None:
-    quiz = make_quiz(teacher, four(questions), review="score")
-    sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    services.submit_attempt(actor=student, attempt=attempt)
+    attempt = taken(four(questions), {}, review="score")
 
     text = text_of(login(student).get(page_url(attempt)))
 
@@ -689,20 +671,15 @@ def test_score_only_shows_no_answers(
 def test_after_close_answers_wait_for_the_close(
     login: Any,
     student: User,
-    teacher: User,
-    world: World,
     questions: dict[str, Question],
-    morning: Any,
+    taken: Callable[..., Attempt],
     time_machine: Any,
 ) -> None:
-    quiz = make_quiz(teacher, four(questions), review="after_close")
-    sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    services.submit_attempt(actor=student, attempt=attempt)
+    attempt = taken(four(questions), {}, review="after_close")
     client = login(student)
 
     before = text_of(client.get(page_url(attempt)))
-    time_machine.move_to(sitting.closes_at, tick=False)
+    time_machine.move_to(attempt.sitting.closes_at, tick=False)
     after = text_of(client.get(page_url(attempt)))
 
     assert "будут показаны после закрытия тестирования — 23.11.2026 в 10:55" in before
@@ -714,8 +691,9 @@ def test_after_close_answers_wait_for_the_close(
 
 
 @pytest.fixture
-def every_type(teacher: User, world: World, morning: Any) -> Sitting:
-    """The Moodle sample: every type, cloze and ordering included, images embedded."""
+def every_type(teacher: User, student: User, world: World, morning: Any) -> Attempt:
+    """The student's attempt at the Moodle sample: every type, cloze and ordering included,
+    images embedded."""
     result = formats.parse((FIXTURES / "sample.moodle.xml").read_bytes(), "moodlexml")
     questions = services.import_items(
         actor=teacher, result=ParseResult(items=result.items, categories=result.categories)
@@ -723,7 +701,29 @@ def every_type(teacher: User, world: World, morning: Any) -> Sitting:
     quiz = make_quiz(
         teacher, sorted(questions, key=lambda question: question.pk), review="after_submit"
     )
-    return make_sitting(teacher, quiz, [(world.school, "7Б")])
+    sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
+    return services.start_attempt(actor=student, sitting=sitting)
+
+
+def row_where(attempt: Attempt, wanted: Callable[[Item], object]) -> AttemptItem:
+    """The attempt's first item whose question is `wanted`."""
+    return next(
+        row for row in attempt.items.order_by("position") if wanted(item_of_version(row.version_id))
+    )
+
+
+def of_type(kind: str) -> Callable[[Item], bool]:
+    return lambda item: item.type.value == kind
+
+
+def send_form(
+    client: Client, attempt: Attempt, row: AttemptItem, fields: dict[str, str], **options: Any
+) -> Any:
+    """The answer form of `row`'s question as it is sent without JavaScript."""
+    kind = item_of_version(row.version_id).type.value
+    return client.post(
+        answer_url(attempt), {"position": str(row.position), "type": kind, **fields}, **options
+    )
 
 
 CONTROLS = {
@@ -741,10 +741,10 @@ CONTROLS = {
 
 
 def test_every_type_is_shown_answered_and_reviewed(
-    login: Any, student: User, every_type: Sitting
+    login: Any, student: User, every_type: Attempt
 ) -> None:
     client = login(student)
-    attempt = services.start_attempt(actor=student, sitting=every_type)
+    attempt = every_type
     rows = list(attempt.items.order_by("position"))
     assert {item_of_version(row.version_id).type.value for row in rows} == set(CONTROLS)
 
@@ -775,15 +775,12 @@ def test_every_type_is_shown_answered_and_reviewed(
 
 
 def test_the_image_of_a_question_is_served_to_the_student(
-    login: Any, student: User, every_type: Sitting
+    login: Any, student: User, every_type: Attempt
 ) -> None:
     client = login(student)
-    attempt = services.start_attempt(actor=student, sitting=every_type)
-    row = next(
-        row for row in attempt.items.order_by("position") if item_of_version(row.version_id).files
-    )
+    row = row_where(every_type, lambda item: item.files)
 
-    content = client.get(page_url(attempt, row.position)).content.decode()
+    content = client.get(page_url(every_type, row.position)).content.decode()
 
     image = reverse("testing:version_file", args=[row.version_id, "graph.png"])
     assert f'src="{image}"' in content
@@ -808,65 +805,30 @@ def test_markdown_keeps_its_formulas(
 
 
 def test_the_ordering_form_takes_a_place_for_each_element(
-    login: Any, student: User, every_type: Sitting
+    login: Any, student: User, every_type: Attempt
 ) -> None:
     client = login(student)
-    attempt = services.start_attempt(actor=student, sitting=every_type)
-    row = next(
-        row
-        for row in attempt.items.order_by("position")
-        if item_of_version(row.version_id).type.value == "ordering"
-    )
+    row = row_where(every_type, of_type("ordering"))
 
-    client.post(
-        answer_url(attempt),
-        {
-            "position": str(row.position),
-            "type": "ordering",
-            "place-0": "1",
-            "place-2": "3",
-            "place-1": "2",
-        },
-    )
-    assert stored(attempt, row.position).response == {"order": [0, 1, 2]}
+    send_form(client, every_type, row, {"place-0": "1", "place-2": "3", "place-1": "2"})
+    assert stored(every_type, row.position).response == {"order": [0, 1, 2]}
 
-    twice = client.post(
-        answer_url(attempt),
-        {
-            "position": str(row.position),
-            "type": "ordering",
-            "place-0": "1",
-            "place-1": "1",
-            "place-2": "3",
-        },
-        follow=True,
+    twice = send_form(
+        client, every_type, row, {"place-0": "1", "place-1": "1", "place-2": "3"}, follow=True
     )
     assert "у каждого своё место" in text_of(twice)
-    assert stored(attempt, row.position).response == {"order": [0, 1, 2]}
+    assert stored(every_type, row.position).response == {"order": [0, 1, 2]}
 
 
-def test_the_cloze_form_takes_each_field(login: Any, student: User, every_type: Sitting) -> None:
+def test_the_cloze_form_takes_each_field(login: Any, student: User, every_type: Attempt) -> None:
     client = login(student)
-    attempt = services.start_attempt(actor=student, sitting=every_type)
-    row = next(
-        row
-        for row in attempt.items.order_by("position")
-        if item_of_version(row.version_id).type.value == "cloze"
-    )
+    row = row_where(every_type, of_type("cloze"))
 
-    client.post(
-        answer_url(attempt),
-        {
-            "position": str(row.position),
-            "type": "cloze",
-            "part-0": "инерции",
-            "part-1": "1",
-            "part-2": "5",
-        },
-    )
+    send_form(client, every_type, row, {"part-0": "инерции", "part-1": "1", "part-2": "5"})
 
-    assert stored(attempt, row.position).response == {"parts": {"0": "инерции", "1": 1, "2": "5"}}
-    content = client.get(page_url(attempt, row.position)).content.decode()
+    response = stored(every_type, row.position).response
+    assert response == {"parts": {"0": "инерции", "1": 1, "2": "5"}}
+    content = client.get(page_url(every_type, row.position)).content.decode()
     assert 'value="инерции"' in content
     assert re.search(r'<option value="1" selected>', content)
 
@@ -884,10 +846,7 @@ def test_my_tests_queries_do_not_grow_with_the_results(
     quiz = make_quiz(teacher, four(questions))
 
     def finish_one() -> None:
-        sitting = make_sitting(teacher, quiz, [(world.school, "7Б")])
-        services.submit_attempt(
-            actor=student, attempt=services.start_attempt(actor=student, sitting=sitting)
-        )
+        take(student, make_sitting(teacher, quiz, [(world.school, "7Б")]), {})
 
     finish_one()
     client.get(reverse("testing:my_tests"))  # the session's first read

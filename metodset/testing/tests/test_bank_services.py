@@ -3,11 +3,9 @@ reads of its pages (the filtered list, the category tree). Every refusal leaves 
 behind. The import of a file is tested in test_import_jobs.py."""
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from metodset.accounts.models import User
 from metodset.accounts.tests.factories import SubjectFactory
@@ -19,12 +17,11 @@ from metodset.testing.formats.items import Answer, Item, ItemType
 from metodset.testing.models import Category, Question, QuestionVersion
 from metodset.testing.selectors import BankFilters
 from metodset.testing.serialization import from_data
-from metodset.testing.services import bank, import_jobs
+from metodset.testing.services import bank
 from metodset.testing.services.bank import QuestionInvalidError
+from metodset.testing.tests.builders import audit_count, start_upload
 
 pytestmark = pytest.mark.django_db
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def choice(text: str = "2 + 2 = ?", name: str = "Сложение") -> Item:
@@ -43,15 +40,6 @@ def category(name: str = "Математика", parent: Category | None = None)
 def question(author: User, **details: Any) -> Question:
     details.setdefault("category", category())
     return bank.create_question(actor=author, item=details.pop("item", choice()), **details)
-
-
-def audit_count(action: str) -> int:
-    return AuditEntry.objects.filter(action=action).count()
-
-
-def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
-    data = content if content is not None else (FIXTURES / name).read_bytes()
-    return SimpleUploadedFile(name, data)
 
 
 @pytest.fixture
@@ -222,30 +210,21 @@ def test_an_archived_question_is_not_edited(teacher: User) -> None:
 def test_details_change_without_a_new_version(teacher: User, colleague: User) -> None:
     created = question(teacher)
     algebra = category("Алгебра")
-    bank.update_question_details(
-        actor=teacher,
-        question=created,
-        category=algebra,
-        visibility="network",
-        difficulty=4,
-        grades=[7],
-        tags=["уравнения"],
-    )
+    details: dict[str, Any] = {
+        "category": algebra,
+        "visibility": "network",
+        "difficulty": 4,
+        "grades": [7],
+        "tags": ["уравнения"],
+    }
+    bank.update_question_details(actor=teacher, question=created, **details)
     created.refresh_from_db()
     assert (created.category, created.visibility, created.difficulty) == (algebra, "network", 4)
     assert (created.grades, created.tags, created.current_version) == ([7], ["уравнения"], 1)
     entry = AuditEntry.objects.get(action="testing.question_details_changed")
     assert entry.changes["visibility"] == ["private", "network"]
     # The same details again: nothing to record.
-    bank.update_question_details(
-        actor=teacher,
-        question=created,
-        category=algebra,
-        visibility="network",
-        difficulty=4,
-        grades=[7],
-        tags=["уравнения"],
-    )
+    bank.update_question_details(actor=teacher, question=created, **details)
     assert audit_count("testing.question_details_changed") == 1
     with pytest.raises(PermissionDeniedError):
         bank.update_question_details(
@@ -344,9 +323,7 @@ def test_category_and_import_visibility_agree(
     ]
     visible = set(permissions.categories_visible_to(user))
     assert {c for c in categories if permissions.can_view_category(user, c)} == visible
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift"
-    )
+    job = start_upload(teacher, "sample.gift.txt")
     assert permissions.can_view_import(user, job) == (
         job in permissions.import_jobs_visible_to(user)
     )

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.urls import reverse
 
 from metodset.accounts.models import User
 from metodset.conftest import World
@@ -15,6 +14,7 @@ from metodset.testing import selectors
 from metodset.testing.formats.items import Answer, Item, ItemType
 from metodset.testing.models import Category, Question, QuestionVersion
 from metodset.testing.services import bank
+from metodset.testing.tests.builders import url
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +41,6 @@ def question(author: User, *, name: str = "Сложение", **details: Any) ->
     )
     details.setdefault("category", math())
     return bank.create_question(actor=author, item=item, **details)
-
-
-def url(name: str, *args: Any) -> str:
-    return reverse(f"testing:{name}", args=args)
 
 
 def rows(*values: dict[str, str], total: int | None = None) -> dict[str, str]:

@@ -4,7 +4,6 @@ whatever the number of attempts; and the periodic sweep of overdue attempts, whi
 them in bulk, «время истекло» or «тестирование закрылось»."""
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,12 +15,13 @@ from metodset.conftest import World
 from metodset.core.models import AuditEntry
 from metodset.testing import services
 from metodset.testing.models import Attempt, Question, Sitting
-from metodset.testing.services.attempts import GRACE, item_of_version
-from metodset.testing.tests.results_world import (
+from metodset.testing.services.attempts import GRACE
+from metodset.testing.tests.builders import (
+    HALF,
     RIGHT,
     WRONG,
-    bank,
-    make_quiz,
+    answered,
+    geography_quiz,
     make_sitting,
     pupil,
     take,
@@ -29,36 +29,10 @@ from metodset.testing.tests.results_world import (
 
 pytestmark = pytest.mark.django_db
 
-HALF = {1: {"choice": 0}, 2: {"choices": [0]}, 3: {"value": False}, 4: None}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_items() -> Iterator[None]:
-    """Versions are cached by id per process; on SQLite a rolled-back test's ids come back."""
-    item_of_version.cache_clear()
-    yield
-    item_of_version.cache_clear()
-
 
 @pytest.fixture
-def questions(methodist: User) -> list[Question]:
-    return bank(methodist)
-
-
-@pytest.fixture
-def sitting(methodist: User, world: World, questions: list[Question]) -> Sitting:
-    quiz = make_quiz(methodist, questions, attempts_allowed=2)
-    return make_sitting(methodist, quiz, [(world.school, "7Б"), (world.other_school, "7А")])
-
-
-def answered(student: User, sitting: Sitting, answers: dict[int, Any]) -> Attempt:
-    attempt = services.start_attempt(actor=student, sitting=sitting)
-    for position, response in answers.items():
-        if response is not None:
-            services.save_answer(
-                actor=student, attempt_id=attempt.pk, position=position, response=response
-            )
-    return attempt
+def attempts_allowed() -> int:
+    return 2
 
 
 def grades_of(attempt: Attempt) -> tuple[Any, ...]:
@@ -179,12 +153,12 @@ def test_the_sweep_finishes_overdue_attempts_in_bulk_by_reason(
     («тестирование закрылось»); attempts still in time are left alone."""
     timed = make_sitting(
         methodist,
-        make_quiz(methodist, questions, time_limit_minutes=30),
+        geography_quiz(methodist, questions, time_limit_minutes=30),
         [(world.school, "7Б")],
         title="С ограничением времени",
     )
     untimed = make_sitting(
-        methodist, make_quiz(methodist, questions), [(world.school, "7Б")], title="Без него"
+        methodist, geography_quiz(methodist, questions), [(world.school, "7Б")], title="Без него"
     )
     short = [answered(pupil(world.school, f"Быстров{n}"), timed, HALF) for n in range(2)]
     long = [answered(pupil(world.school, f"Медленнов{n}"), untimed, RIGHT) for n in range(2)]

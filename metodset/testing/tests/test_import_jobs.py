@@ -4,46 +4,30 @@ and only who uploaded the file confirms or cancels it."""
 
 import io
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from metodset.accounts.models import User
 from metodset.core.exceptions import DomainError, PermissionDeniedError
-from metodset.core.models import AuditEntry
 from metodset.testing import tasks
 from metodset.testing.models import Category, ImportJob, Question, QuestionVersion
 from metodset.testing.services import import_jobs
 from metodset.testing.services.imports import import_items
+from metodset.testing.tests.builders import FIXTURES, audit_count, start_upload, upload
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures"
 Status = ImportJob.Status
-
-
-def audit_count(action: str) -> int:
-    return AuditEntry.objects.filter(action=action).count()
-
-
-def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
-    data = content if content is not None else (FIXTURES / name).read_bytes()
-    return SimpleUploadedFile(name, data)
 
 
 # --- Import: upload and preview --------------------------------------------------------------
 
 
 def test_a_file_is_read_for_the_preview_and_nothing_saved(teacher: User) -> None:
-    job = import_jobs.start_import(
-        actor=teacher,
-        uploaded_file=upload("sample.gift.txt"),
-        format="gift",
-        category_path=[" Банк ", ""],
-        visibility="school",
+    job = start_upload(
+        teacher, "sample.gift.txt", category_path=[" Банк ", ""], visibility="school"
     )
     assert job.status == Status.PREVIEW
     assert (job.total, job.errors, job.category_path) == (14, [], ["Банк"])
@@ -59,17 +43,13 @@ def test_a_file_is_read_for_the_preview_and_nothing_saved(teacher: User) -> None
 
 
 def test_the_preview_is_read_again_when_the_cache_forgot_it(teacher: User) -> None:
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift"
-    )
+    job = start_upload(teacher, "sample.gift.txt")
     cache.clear()
     assert len(import_jobs.import_preview(job)) == 14
 
 
 def test_errors_are_kept_with_their_lines(teacher: User) -> None:
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("broken.gift.txt"), format="gift"
-    )
+    job = start_upload(teacher, "broken.gift.txt")
     assert job.total == 3
     assert {"line": 4, "element": None, "message": "не закрыта фигурная скобка «{»"} in job.errors
     assert len(job.errors) == 9
@@ -81,9 +61,7 @@ def test_errors_are_kept_with_their_lines(teacher: User) -> None:
 
 
 def test_moodle_xml_errors_name_their_element(teacher: User) -> None:
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("sample.moodle.xml"), format="moodlexml"
-    )
+    job = start_upload(teacher, "sample.moodle.xml", file_format="moodlexml")
     assert job.total == 10
     assert job.errors[0]["element"].startswith("вопрос №11")
 
@@ -104,7 +82,7 @@ def test_content_must_be_what_the_format_says(
     teacher: User, name: str, content: bytes, format: str, message: str
 ) -> None:
     with pytest.raises(DomainError, match=message):
-        import_jobs.start_import(actor=teacher, uploaded_file=upload(name, content), format=format)
+        start_upload(teacher, name, content, file_format=format)
     assert not ImportJob.objects.exists()
     assert audit_count("testing.import_started") == 0
 
@@ -123,24 +101,15 @@ def test_xlsx_must_be_a_workbook(teacher: User) -> None:
 def test_a_file_over_the_limit_is_refused(teacher: User, settings: Any) -> None:
     settings.IMPORT_MAX_BYTES = 100
     with pytest.raises(DomainError, match="больше 100 байт"):
-        import_jobs.start_import(
-            actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift"
-        )
+        start_upload(teacher, "sample.gift.txt")
     assert not ImportJob.objects.exists()
 
 
 def test_only_staff_import_and_only_share_with_their_school(student: User, methodist: User) -> None:
     with pytest.raises(PermissionDeniedError):
-        import_jobs.start_import(
-            actor=student, uploaded_file=upload("sample.gift.txt"), format="gift"
-        )
+        start_upload(student, "sample.gift.txt")
     with pytest.raises(DomainError, match="своей школы"):
-        import_jobs.start_import(
-            actor=methodist,
-            uploaded_file=upload("sample.gift.txt"),
-            format="gift",
-            visibility="school",
-        )
+        start_upload(methodist, "sample.gift.txt", visibility="school")
     assert not ImportJob.objects.exists()
 
 
@@ -166,13 +135,7 @@ def test_the_format_is_guessed_by_the_extension(name: str, expected: str | None)
 def test_confirming_queues_the_task_which_saves_every_question(
     teacher: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    job = import_jobs.start_import(
-        actor=teacher,
-        uploaded_file=upload("sample.gift.txt"),
-        format="gift",
-        category_path=["Банк"],
-        visibility="network",
-    )
+    job = start_upload(teacher, "sample.gift.txt", category_path=["Банк"], visibility="network")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         import_jobs.confirm_import(actor=teacher, job=job)
     # The task is enqueued once the confirmation is committed.
@@ -192,9 +155,7 @@ def test_confirming_queues_the_task_which_saves_every_question(
 def test_confirming_is_for_who_uploaded(
     teacher: User, colleague: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift"
-    )
+    job = start_upload(teacher, "sample.gift.txt")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(PermissionDeniedError):
             import_jobs.confirm_import(actor=colleague, job=job)
@@ -206,9 +167,7 @@ def test_confirming_is_for_who_uploaded(
 
 
 def test_a_second_run_does_nothing(teacher: User, django_capture_on_commit_callbacks: Any) -> None:
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift"
-    )
+    job = start_upload(teacher, "sample.gift.txt")
     with django_capture_on_commit_callbacks(execute=True):
         import_jobs.confirm_import(actor=teacher, job=job)
     import_jobs.run_import(job.pk)
@@ -232,9 +191,7 @@ def test_the_import_saves_in_chunks_all_or_nothing(
         return import_items(**kwargs)
 
     monkeypatch.setattr(import_jobs, "import_items", failing_third_chunk)
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift"
-    )
+    job = start_upload(teacher, "sample.gift.txt")
     with django_capture_on_commit_callbacks(execute=True):
         import_jobs.confirm_import(actor=teacher, job=job)
     assert seen == [0, 5, 10]
@@ -250,9 +207,7 @@ def test_the_import_saves_in_chunks_all_or_nothing(
 def test_progress_while_running_comes_from_the_cache(
     teacher: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("sample.gift.txt"), format="gift"
-    )
+    job = start_upload(teacher, "sample.gift.txt")
     import_jobs.confirm_import(
         actor=teacher, job=job
     )  # the task is not run: on_commit not executed
@@ -266,9 +221,7 @@ def test_progress_while_running_comes_from_the_cache(
 
 
 def test_cancel_drops_the_file(teacher: User, django_capture_on_commit_callbacks: Any) -> None:
-    job = import_jobs.start_import(
-        actor=teacher, uploaded_file=upload("broken.gift.txt"), format="gift"
-    )
+    job = start_upload(teacher, "broken.gift.txt")
     with django_capture_on_commit_callbacks(execute=True):
         import_jobs.cancel_import(actor=teacher, job=job)
     job.refresh_from_db()

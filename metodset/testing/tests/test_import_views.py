@@ -2,41 +2,25 @@
 nothing; the fixed file is confirmed, the task saves it and the progress page shows it
 done. Also: who may see an import, the HTMX fragment, cancelling, the template, export."""
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from metodset.accounts.models import User
 from metodset.core.exceptions import DomainError
 from metodset.testing import formats
 from metodset.testing.models import Category, ImportJob, Question
 from metodset.testing.services import import_jobs
+from metodset.testing.tests.builders import FIXTURES, start_upload, upload, url
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures"
 Status = ImportJob.Status
-
-
-def url(name: str, *args: Any) -> str:
-    return reverse(f"testing:{name}", args=args)
-
-
-def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
-    data = content if content is not None else (FIXTURES / name).read_bytes()
-    return SimpleUploadedFile(name, data)
 
 
 def send(client: Any, name: str, content: bytes | None = None, **fields: str) -> Any:
     data = {"format": "", "category_path": "", "visibility": "private"} | fields
     return client.post(url("import"), {"file": upload(name, content), **data})
-
-
-def uploaded(teacher: User, name: str = "sample.gift.txt") -> ImportJob:
-    return import_jobs.start_import(actor=teacher, uploaded_file=upload(name), format="gift")
 
 
 # --- The whole flow --------------------------------------------------------------------------
@@ -93,7 +77,7 @@ def test_a_broken_file_is_previewed_then_the_fixed_one_saved(
 
 
 def test_the_progress_polls_while_saving(login: Any, teacher: User) -> None:
-    job = uploaded(teacher)
+    job = start_upload(teacher, "sample.gift.txt")
     import_jobs.confirm_import(actor=teacher, job=job)  # on_commit not run: the job stays queued
     client = login(teacher)
     page = client.get(url("import_progress", job.pk)).content.decode()
@@ -118,7 +102,7 @@ def test_a_failed_import_says_why(
         raise DomainError("Банк переполнен.")
 
     monkeypatch.setattr(import_jobs, "import_items", refuse)
-    job = uploaded(teacher)
+    job = start_upload(teacher, "sample.gift.txt")
     client = login(teacher)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("import_confirm", job.pk))
@@ -128,7 +112,7 @@ def test_a_failed_import_says_why(
 
 
 def test_cancelling_a_preview(login: Any, teacher: User) -> None:
-    job = uploaded(teacher, "broken.gift.txt")
+    job = start_upload(teacher, "broken.gift.txt")
     client = login(teacher)
     response = client.post(url("import_cancel", job.pk))
     assert response.status_code == 302
@@ -197,7 +181,7 @@ def test_the_upload_starts_from_a_category(login: Any, teacher: User) -> None:
 def test_the_import_pages_do_not_exist_for_students(
     persona: str, request: pytest.FixtureRequest, login: Any, teacher: User
 ) -> None:
-    job = uploaded(teacher)
+    job = start_upload(teacher, "sample.gift.txt")
     client = login(request.getfixturevalue(persona))
     assert client.get(url("import")).status_code == 404
     assert client.get(url("export")).status_code == 404
@@ -206,7 +190,7 @@ def test_the_import_pages_do_not_exist_for_students(
 
 
 def test_another_teachers_import_is_not_found(login: Any, teacher: User, colleague: User) -> None:
-    job = uploaded(teacher)
+    job = start_upload(teacher, "sample.gift.txt")
     client = login(colleague)
     assert client.get(url("import_preview", job.pk)).status_code == 404
     assert client.get(url("import_progress", job.pk)).status_code == 404
@@ -220,7 +204,7 @@ def test_a_superuser_looks_but_does_not_confirm(login: Any, teacher: User) -> No
     admin = User.objects.create_superuser(
         "admin@metodset.test", "pass", last_name="А", first_name="Б"
     )
-    job = uploaded(teacher)
+    job = start_upload(teacher, "sample.gift.txt")
     client = login(admin)
     page = client.get(url("import_preview", job.pk)).content.decode()
     assert url("import_confirm", job.pk) not in page
@@ -235,7 +219,7 @@ def test_guests_sign_in_first(client: Any) -> None:
 
 
 def test_import_pages_take_only_their_methods(login: Any, teacher: User) -> None:
-    job = uploaded(teacher)
+    job = start_upload(teacher, "sample.gift.txt")
     client = login(teacher)
     assert client.put(url("import")).status_code == 405
     assert client.post(url("import_preview", job.pk)).status_code == 405
@@ -260,12 +244,7 @@ def test_the_xlsx_template(login: Any, teacher: User) -> None:
 def test_export_gives_the_questions_one_sees(
     login: Any, teacher: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    job = import_jobs.start_import(
-        actor=teacher,
-        uploaded_file=upload("sample.gift.txt"),
-        format="gift",
-        category_path=["Банк"],
-    )
+    job = start_upload(teacher, "sample.gift.txt", category_path=["Банк"])
     with django_capture_on_commit_callbacks(execute=True):
         import_jobs.confirm_import(actor=teacher, job=job)
     client = login(teacher)
@@ -283,7 +262,7 @@ def test_export_gives_the_questions_one_sees(
 
 
 def test_export_of_nothing_says_so(login: Any, colleague: User, teacher: User) -> None:
-    uploaded(teacher)  # read, not saved: nothing in the bank yet
+    start_upload(teacher, "sample.gift.txt")  # read, not saved: nothing in the bank yet
     response = login(colleague).get(url("export"), {"format": "gift"})
     assert response.status_code == 200
     assert "выгружать нечего" in response.content.decode()

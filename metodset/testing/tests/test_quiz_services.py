@@ -6,17 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from metodset.accounts.models import Organization, Role, User
-from metodset.accounts.tests.factories import person
+from metodset.accounts.models import User
 from metodset.conftest import World
 from metodset.core.exceptions import DomainError, PermissionDeniedError
 from metodset.core.models import AuditEntry
-from metodset.groups.models import GroupMember
-from metodset.groups.tests.factories import founded
 from metodset.notifications.models import Notification
-from metodset.testing import access, formats, services
+from metodset.testing import access, services
 from metodset.testing.models import (
     Attempt,
     Category,
@@ -27,90 +23,21 @@ from metodset.testing.models import (
     SittingTarget,
 )
 from metodset.testing.services.quizzes import sample_draw
+from metodset.testing.tests.builders import (
+    assign,
+    bank,
+    category_at,
+    make_quiz,
+    pupil,
+    quiz_with_questions,
+    student_group,
+    window,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-# --- Helpers (the view tests use them too) -------------------------------------------------
-
-
-def bank(
-    author: User,
-    count: int = 3,
-    *,
-    path: tuple[str, ...] = ("Математика", "Дроби"),
-    prefix: str = "Вопрос",
-    visibility: str = Question.Visibility.PRIVATE,
-    difficulty: int | None = None,
-) -> list[Question]:
-    """`count` single-choice questions of `author` in the category at `path`."""
-    text = "\n\n".join(
-        f"::{prefix} {number}::Сколько будет {number} + 1?{{={number + 1} ~{number + 2}}}"
-        for number in range(1, count + 1)
-    )
-    result = formats.parse(text, "gift")
-    assert not result.errors, result.errors
-    questions = services.import_items(
-        actor=author, result=result, category_path=list(path), visibility=visibility
-    )
-    if difficulty is not None:
-        Question.objects.filter(pk__in=[q.pk for q in questions]).update(difficulty=difficulty)
-    return sorted(questions, key=lambda question: question.pk)
-
-
-def category(*path: str) -> Category:
-    found = services.find_category(list(path))
-    assert found is not None
-    return found
-
-
-def make_quiz(author: User, **fields: Any) -> Quiz:
-    data = services.QuizData(title=fields.pop("title", "Дроби, 5 класс"), **fields)
-    return services.create_quiz(actor=author, data=data)
-
-
-def quiz_with_questions(author: User, count: int = 3, **fields: Any) -> Quiz:
-    quiz = make_quiz(author, **fields)
-    services.add_questions(actor=author, quiz=quiz, questions=bank(author, count))
-    return quiz
-
-
-def pupil(school: Organization, last_name: str, student_class: str) -> User:
-    return person(
-        school,
-        Role.STUDENT,
-        email=f"{last_name.lower()}.{school.pk}@pupils.test",
-        last_name=last_name,
-        first_name="Ученик",
-        student_class=student_class,
-    )
-
-
-def window(
-    *, hours_from_now: float = 24, length: float = 1
-) -> tuple[datetime.datetime, datetime.datetime]:
-    opens = timezone.now().replace(microsecond=0) + datetime.timedelta(hours=hours_from_now)
-    return opens, opens + datetime.timedelta(hours=length)
-
-
-def assign(
-    actor: User,
-    quiz: Quiz,
-    classes: list[tuple[Organization, str]],
-    *,
-    open_now: bool = False,
-    **fields: Any,
-) -> Sitting:
-    opens_at, closes_at = window(hours_from_now=-0.5 if open_now else 24, length=2)
-    return services.create_sitting(
-        actor=actor,
-        quiz=quiz,
-        title=fields.pop("title", "Ежемесячный тест"),
-        opens_at=fields.pop("opens_at", opens_at),
-        closes_at=fields.pop("closes_at", closes_at),
-        classes=classes,
-        **fields,
-    )
+# --- Helpers -----------------------------------------------------------------------------------
 
 
 def positions(quiz: Quiz) -> list[tuple[int, int | None]]:
@@ -277,7 +204,7 @@ def test_random_draw_counts_the_pool_and_says_how_many_there_are(teacher: User) 
     bank(teacher, 2, path=("Математика", "Дроби", "Сравнение"), prefix="Сравнение", difficulty=2)
     bank(teacher, 1, prefix="Лёгкий", difficulty=1)
     quiz = make_quiz(teacher)
-    fractions = category("Математика", "Дроби")
+    fractions = category_at("Математика", "Дроби")
 
     with pytest.raises(DomainError) as refusal:
         services.add_random_draw(
@@ -301,7 +228,7 @@ def test_random_draw_counts_the_pool_and_says_how_many_there_are(teacher: User) 
 def test_a_draw_does_not_count_questions_the_test_already_has(teacher: User) -> None:
     questions = bank(teacher, 6)
     quiz = make_quiz(teacher)
-    fractions = category("Математика", "Дроби")
+    fractions = category_at("Математика", "Дроби")
     services.add_questions(actor=teacher, quiz=quiz, questions=questions[:2])
     services.add_random_draw(actor=teacher, quiz=quiz, category=fractions, count=2)
 
@@ -322,7 +249,7 @@ def test_a_draw_refuses_bad_counts_difficulties_and_unseen_categories(
     bank(outsider, 2, path=("Чужой район",), prefix="Чужой")
     Category.objects.filter(name="Чужой район").update(district=outsider_district(outsider))
     quiz = make_quiz(teacher)
-    fractions = category("Математика", "Дроби")
+    fractions = category_at("Математика", "Дроби")
 
     with pytest.raises(DomainError, match="от 1 до 100"):
         services.add_random_draw(actor=teacher, quiz=quiz, category=fractions, count=0)
@@ -332,7 +259,7 @@ def test_a_draw_refuses_bad_counts_difficulties_and_unseen_categories(
         )
     with pytest.raises(PermissionDeniedError):
         services.add_random_draw(
-            actor=teacher, quiz=quiz, category=category("Чужой район"), count=1
+            actor=teacher, quiz=quiz, category=category_at("Чужой район"), count=1
         )
     assert not quiz.slots.exists()
 
@@ -348,7 +275,7 @@ def test_a_draw_takes_only_what_the_author_sees(teacher: User, colleague: User) 
 
     with pytest.raises(DomainError, match="доступно вопросов: 2, а нужно 3"):
         services.add_random_draw(
-            actor=teacher, quiz=quiz, category=category("Математика", "Дроби"), count=3
+            actor=teacher, quiz=quiz, category=category_at("Математика", "Дроби"), count=3
         )
 
 
@@ -504,14 +431,8 @@ def test_create_sitting_refusals(teacher: User, colleague: User, world: World) -
 def test_a_group_leader_gives_a_test_to_the_groups_students(
     methodist: User, teacher: User, world: World
 ) -> None:
-    group = founded(methodist, "creative-lab", title="Олимпиадники")
-    GroupMember.objects.create(
-        group=group, user=teacher, role=GroupMember.Role.LEADER, status=GroupMember.Status.ACTIVE
-    )
     member = pupil(world.other_school, "Жукова", "8А")
-    GroupMember.objects.create(
-        group=group, user=member, status=GroupMember.Status.ACTIVE, is_student=True
-    )
+    group = student_group(methodist, teacher, member, "Олимпиадники")
     quiz = quiz_with_questions(teacher)
 
     sitting = assign(teacher, quiz, [], groups=[group])

@@ -13,12 +13,7 @@ from metodset.accounts.models import User
 from metodset.conftest import World
 from metodset.testing import services
 from metodset.testing.models import Question, Quiz, QuizSlot
-from metodset.testing.tests.test_quiz_services import (
-    bank,
-    category,
-    make_quiz,
-    quiz_with_questions,
-)
+from metodset.testing.tests.builders import bank, category_at, html, make_quiz, quiz_with_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +36,6 @@ def _settings(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
-
-
-def html(response: Any) -> str:
-    return str(response.content.decode())
 
 
 # --- The list ------------------------------------------------------------------------------
@@ -195,7 +186,7 @@ def test_the_test_page_for_its_author(login: Any, teacher: User) -> None:
     quiz = quiz_with_questions(teacher, 3)
     bank(teacher, 4, path=("Геометрия",), prefix="Угол", difficulty=2)
     services.add_random_draw(
-        actor=teacher, quiz=quiz, category=category("Геометрия"), count=2, difficulty=2, points=2
+        actor=teacher, quiz=quiz, category=category_at("Геометрия"), count=2, difficulty=2, points=2
     )
 
     page = html(login(teacher).get(quiz.get_absolute_url()))
@@ -386,7 +377,7 @@ def test_the_picker_filters_with_and_without_htmx(login: Any, teacher: User) -> 
     assert "Дробь 1" not in page
     assert "<html" in page
 
-    fragment = html(client.get(url, {"category": category("Математика").pk}, headers=HTMX))
+    fragment = html(client.get(url, {"category": category_at("Математика").pk}, headers=HTMX))
     assert fragment.startswith('<div id="picker-results"')
     assert "Дробь 2" in fragment
     assert "Треугольник" not in fragment
@@ -425,7 +416,7 @@ def test_a_random_draw_through_the_form(login: Any, teacher: User) -> None:
     bank(teacher, 2, path=("Математика", "Дроби", "Сравнение"), prefix="Сравнение", difficulty=2)
     client = login(teacher)
     url = reverse("testing:quiz_random", args=[quiz.pk])
-    fractions = category("Математика", "Дроби")
+    fractions = category_at("Математика", "Дроби")
 
     form = html(client.get(url))
     assert "\u00a0\u00a0\u00a0Дроби" in form  # the tree as indented options
@@ -477,7 +468,7 @@ def test_a_random_draw_is_for_the_author(login: Any, teacher: User, colleague: U
 def test_the_preview_shows_one_draw(login: Any, teacher: User, colleague: User) -> None:
     quiz = quiz_with_questions(teacher, 2, visibility=Question.Visibility.NETWORK)
     bank(teacher, 3, path=("Геометрия",), prefix="Угол")
-    services.add_random_draw(actor=teacher, quiz=quiz, category=category("Геометрия"), count=2)
+    services.add_random_draw(actor=teacher, quiz=quiz, category=category_at("Геометрия"), count=2)
     # A question the bank no longer gives: the preview says the draw falls short.
     Question.objects.filter(name="Угол 1").update(is_archived=True)
     Question.objects.filter(name="Угол 2").update(is_archived=True)

@@ -2,7 +2,6 @@
 grading queue holds only what one may grade, and a key corrected after the test re-grades
 every attempt with a record of each old and new score."""
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -14,40 +13,11 @@ from metodset.notifications.models import Notification
 from metodset.testing import services
 from metodset.testing.formats.items import Answer
 from metodset.testing.models import Attempt, AttemptItem, Question, Regrade, Sitting
-from metodset.testing.services.attempts import item_of_version
 from metodset.testing.services.bank import edit_question, question_item
 from metodset.testing.services.results import attempts_using_old_versions
-from metodset.testing.tests.results_world import (
-    RIGHT,
-    WRONG,
-    bank,
-    correct_the_key,
-    make_quiz,
-    make_sitting,
-    pupil,
-    take,
-)
+from metodset.testing.tests.builders import RIGHT, WRONG, correct_the_key, pupil, take
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_items() -> Iterator[None]:
-    """Versions are cached by id per process; on SQLite a rolled-back test's ids come back."""
-    item_of_version.cache_clear()
-    yield
-    item_of_version.cache_clear()
-
-
-@pytest.fixture
-def questions(methodist: User) -> list[Question]:
-    return bank(methodist)
-
-
-@pytest.fixture
-def sitting(methodist: User, world: World, questions: list[Question]) -> Sitting:
-    quiz = make_quiz(methodist, questions)
-    return make_sitting(methodist, quiz, [(world.school, "7Б"), (world.other_school, "7А")])
 
 
 def essay_of(attempt: Attempt) -> AttemptItem:

@@ -8,7 +8,6 @@ import csv
 import dataclasses
 import datetime
 import io
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -20,12 +19,11 @@ from metodset.accounts.models import User
 from metodset.conftest import World
 from metodset.testing import access, exports, reports, services
 from metodset.testing.models import Attempt, Question, Sitting
-from metodset.testing.services.attempts import item_of_version
-from metodset.testing.tests.results_world import (
+from metodset.testing.tests.builders import (
+    HALF,
     RIGHT,
     WRONG,
-    bank,
-    make_quiz,
+    geography_quiz,
     make_sitting,
     pupil,
     take,
@@ -34,29 +32,14 @@ from metodset.testing.tests.results_world import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_items() -> Iterator[None]:
-    """Versions are cached by id per process; on SQLite a rolled-back test's ids come back."""
-    item_of_version.cache_clear()
-    yield
-    item_of_version.cache_clear()
-
-
 @pytest.fixture
-def questions(methodist: User) -> list[Question]:
-    return bank(methodist)
-
-
-@pytest.fixture
-def sitting(methodist: User, world: World, questions: list[Question]) -> Sitting:
-    quiz = make_quiz(methodist, questions, attempts_allowed=2)
-    return make_sitting(methodist, quiz, [(world.school, "7Б"), (world.other_school, "7А")])
+def attempts_allowed() -> int:
+    return 2
 
 
 # A: everything right, the essay graded 1 of 1 → 100 %, «5».
 # B: Москва, only «2» of the primes (half), «неверно», no essay → 1.5 of 4 = 37.5 %, «2».
 # C (other school): all wrong → 0 %, «2».
-HALF = {1: {"choice": 0}, 2: {"choices": [0]}, 3: {"value": False}, 4: None}
 
 
 @pytest.fixture
@@ -202,7 +185,7 @@ def test_the_school_against_the_network_for_every_sitting(
     student: User,
     django_assert_num_queries: Any,
 ) -> None:
-    other_quiz = make_quiz(methodist, questions[:1])
+    other_quiz = geography_quiz(methodist, questions[:1])
     second = make_sitting(methodist, other_quiz, [(world.school, "7Б")], title="Второй")
     take(student, second, {1: {"choice": 0}})
     unrelated = make_sitting(methodist, other_quiz, [(world.other_school, "7А")], title="Чужой")
@@ -296,7 +279,7 @@ def test_a_weak_question_is_flagged() -> None:
 def test_questions_drawn_at_random_are_grouped_by_question(
     methodist: User, world: World, questions: list[Question], student: User
 ) -> None:
-    quiz = make_quiz(methodist, [])
+    quiz = geography_quiz(methodist, [])
     services.add_random_draw(actor=methodist, quiz=quiz, category=questions[0].category, count=2)
     sitting = make_sitting(methodist, quiz, [(world.school, "7Б")])
     students = [student, *(pupil(world.school, f"Случайнов{n}") for n in range(5))]
@@ -332,7 +315,7 @@ def test_progress_month_by_month(
 ) -> None:
     world.district.time_zone = "Asia/Tomsk"
     world.district.save()
-    quiz = make_quiz(methodist, questions[:3])
+    quiz = geography_quiz(methodist, questions[:3])
     right = {position: RIGHT[position] for position in (1, 2, 3)}
     # 30 September 20:30 in Moscow is already 1 October in Tomsk: October counts.
     with time_machine.travel(datetime.datetime(2025, 9, 30, 17, 30, tzinfo=datetime.UTC)):

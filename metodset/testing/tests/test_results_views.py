@@ -6,54 +6,38 @@ method, a failed form keeping what was typed."""
 
 import csv
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from metodset.accounts.models import User
 from metodset.conftest import World
 from metodset.notifications.models import Notification
 from metodset.testing import services
 from metodset.testing.models import Attempt, AttemptItem, Question, Regrade, Sitting
-from metodset.testing.services.attempts import item_of_version
-from metodset.testing.tests.results_world import (
+from metodset.testing.tests.builders import (
+    HALF,
     RIGHT,
     WRONG,
-    bank,
     correct_the_key,
-    make_quiz,
-    make_sitting,
+    html,
     pupil,
     take,
+    url,
 )
 
 pytestmark = pytest.mark.django_db
 
-HALF = {1: {"choice": 0}, 2: {"choices": [0]}, 3: {"value": False}, 4: None}
 
-
-@pytest.fixture(autouse=True)
-def _fresh_items() -> Iterator[None]:
-    """Versions are cached by id per process; on SQLite a rolled-back test's ids come back."""
-    item_of_version.cache_clear()
-    yield
-    item_of_version.cache_clear()
-
-
-@pytest.fixture
-def questions(methodist: User) -> list[Question]:
-    return bank(methodist)
-
-
-@pytest.fixture
-def sitting(methodist: User, world: World, questions: list[Question]) -> Sitting:
-    quiz = make_quiz(methodist, questions)
-    return make_sitting(methodist, quiz, [(world.school, "7Б"), (world.other_school, "7А")])
+def shown(client: Client, address: str) -> str:
+    """The page at `address`, found (200)."""
+    response = client.get(address)
+    assert response.status_code == 200
+    return html(response)
 
 
 @pytest.fixture
@@ -67,19 +51,13 @@ def attempts(sitting: Sitting, world: World, student: User) -> dict[str, Attempt
     }
 
 
-def url(name: str, *args: Any) -> str:
-    return reverse(f"testing:{name}", args=args)
-
-
 # --- The results of a sitting -----------------------------------------------------------
 
 
 def test_the_manager_sees_every_name(
     login: Any, methodist: User, sitting: Sitting, attempts: dict[str, Attempt]
 ) -> None:
-    response = login(methodist).get(url("sitting_results", sitting.pk))
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = shown(login(methodist), url("sitting_results", sitting.pk))
     for name in ("Ученикова", "Борисов", "Смирнов"):
         assert name in page
     assert "только цифры" not in page
@@ -190,9 +168,7 @@ def test_the_results_page_reads_the_same_queries_for_more_students(
 def test_the_statistics_page(
     login: Any, colleague: User, sitting: Sitting, attempts: dict[str, Attempt]
 ) -> None:
-    response = login(colleague).get(url("sitting_statistics", sitting.pk))
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = shown(login(colleague), url("sitting_statistics", sitting.pk))
     assert "Столица" in page
     assert "Санкт-Петербург" in page
     assert "верный" in page
@@ -218,9 +194,7 @@ def sent(attempts: dict[str, Attempt]) -> dict[str, Attempt]:
 def test_the_journal_page_lists_the_marks_sent(
     login: Any, teacher: User, sitting: Sitting, sent: dict[str, Attempt]
 ) -> None:
-    response = login(teacher).get(url("sitting_journal", sitting.pk))
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = shown(login(teacher), url("sitting_journal", sitting.pk))
     assert "Борисов" in page
     assert "Смирнов" not in page  # another school's journal
     assert "Ученикова" not in page  # no mark yet, nothing sent
@@ -471,9 +445,7 @@ def test_who_sees_a_students_progress(
     request: pytest.FixtureRequest,
 ) -> None:
     services.grade_item(actor=teacher, item=essay(attempts["mine"]), score=1)
-    response = login(request.getfixturevalue(persona)).get(url("student_progress", student.pk))
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = shown(login(request.getfixturevalue(persona)), url("student_progress", student.pk))
     assert "География" in page
     assert "Ежемесячный тест, октябрь" in page
     assert "100,0 %" in page
@@ -497,9 +469,7 @@ def test_a_classmate_and_a_guest_do_not_see_it(
 
 
 def test_my_progress(login: Any, student: User, attempts: dict[str, Attempt]) -> None:
-    response = login(student).get(url("my_progress"))
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = shown(login(student), url("my_progress"))
     assert "Мои результаты" in page
     assert "ждёт проверки" in page
     assert login(student).post(url("my_progress")).status_code == 405

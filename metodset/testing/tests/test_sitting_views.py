@@ -13,11 +13,9 @@ from django.utils import timezone
 
 from metodset.accounts.models import Organization, User
 from metodset.conftest import World
-from metodset.groups.models import GroupMember
-from metodset.groups.tests.factories import founded
 from metodset.testing import services
 from metodset.testing.models import Question, Quiz, Sitting
-from metodset.testing.tests.test_quiz_services import assign, pupil, quiz_with_questions
+from metodset.testing.tests.builders import assign, html, pupil, quiz_with_questions, student_group
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +52,6 @@ def _form(
         data[f"classes-{index}-classes"] = classes
     data.update(overrides)
     return data
-
-
-def html(response: Any) -> str:
-    return str(response.content.decode())
 
 
 # --- Assigning -------------------------------------------------------------------------------
@@ -184,14 +178,8 @@ def test_a_service_refusal_is_a_form_error(login: Any, teacher: User, world: Wor
 def test_a_group_leader_assigns_to_the_group(
     login: Any, methodist: User, teacher: User, world: World
 ) -> None:
-    group = founded(methodist, "creative-lab", title="Юные математики")
-    GroupMember.objects.create(
-        group=group, user=teacher, role=GroupMember.Role.LEADER, status=GroupMember.Status.ACTIVE
-    )
     member = pupil(world.other_school, "Жукова", "8А")
-    GroupMember.objects.create(
-        group=group, user=member, status=GroupMember.Status.ACTIVE, is_student=True
-    )
+    group = student_group(methodist, teacher, member, "Юные математики")
     quiz = quiz_with_questions(teacher)
     client = login(teacher)
     assert "Юные математики" in html(client.get(reverse("testing:sitting_new")))

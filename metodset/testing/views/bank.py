@@ -5,6 +5,7 @@ new category. Thin: parse, call a service or a read, render.
 Students and parents get 404 everywhere here: for them the bank does not exist.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,10 +124,12 @@ def render_item(item: Item) -> dict[str, Any]:
             for number, part in enumerate(item.cloze_parts, 1)
         ]
     view["text"] = mark_safe(text_html)  # noqa: S308 - sanitized above; badges are ours
-    if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE):
-        view["answers"] = [
+
+    def answers(text: Callable[[str], str]) -> list[dict[str, Any]]:
+        """The options or accepted answers, each text shown by `text`."""
+        return [
             {
-                "text": html(answer.text),
+                "text": text(answer.text),
                 "fraction": fraction_label(str(answer.fraction)),
                 "is_right": answer.fraction > 0,
                 "is_full": answer.fraction == FULL_CREDIT,
@@ -134,18 +137,12 @@ def render_item(item: Item) -> dict[str, Any]:
             }
             for answer in item.answers
         ]
+
+    if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE):
+        view["answers"] = answers(html)
     elif item.type is ItemType.SHORT_ANSWER:
         # Accepted answers are compared as typed, so they are shown as plain text.
-        view["answers"] = [
-            {
-                "text": escape(answer.text),
-                "fraction": fraction_label(str(answer.fraction)),
-                "is_right": answer.fraction > 0,
-                "is_full": answer.fraction == FULL_CREDIT,
-                "feedback": html(answer.feedback) if answer.feedback else "",
-            }
-            for answer in item.answers
-        ]
+        view["answers"] = answers(escape)
         view["case_sensitive"] = item.case_sensitive
         view["fold_yo"] = item.fold_yo
     elif item.type is ItemType.NUMERICAL:
@@ -313,6 +310,28 @@ def _item_type(value: str | None) -> ItemType | None:
         return None
 
 
+def _valid_item(form: QuestionItemForm, details: QuestionDetailsForm) -> Item | None:
+    """The item typed, when both forms are valid (both are checked, so both show their
+    errors)."""
+    item_ok = form.is_valid()
+    details_ok = details.is_valid()
+    return form.item if item_ok and details_ok else None
+
+
+def _question_form(
+    request: HttpRequest,
+    form: QuestionItemForm,
+    details: QuestionDetailsForm,
+    question: Question | None,
+    item_type: ItemType,
+) -> HttpResponse:
+    return render(
+        request,
+        "testing/bank/question_form.html",
+        {"form": form, "details": details, "question": question, "item_type": item_type.value},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_new(request: HttpRequest) -> HttpResponse:
@@ -337,26 +356,18 @@ def question_new(request: HttpRequest) -> HttpResponse:
         data = _with_more_rows(request.POST) if adding_rows else request.POST
         form = QuestionItemForm(data, item_type=item_type)
         details = QuestionDetailsForm(data, nodes=nodes, can_share_with_school=share)
-        if not adding_rows:
-            item_ok = form.is_valid()
-            details_ok = details.is_valid()
-            if item_ok and details_ok and form.item is not None:
-                with refusals_into(form) as outcome:
-                    question = bank.create_question(
-                        actor=actor, item=form.item, **details.details()
-                    )
-                if outcome.ok:
-                    messages.success(request, _("Вопрос сохранён в банке."))
-                    return redirect("testing:question", pk=question.pk)
+        new_item = None if adding_rows else _valid_item(form, details)
+        if new_item is not None:
+            with refusals_into(form) as outcome:
+                question = bank.create_question(actor=actor, item=new_item, **details.details())
+            if outcome.ok:
+                messages.success(request, _("Вопрос сохранён в банке."))
+                return redirect("testing:question", pk=question.pk)
     else:
         initial = {"category": int(category_pk)} if category_pk.isdigit() else None
         form = QuestionItemForm(item_type=item_type)
         details = QuestionDetailsForm(nodes=nodes, initial=initial, can_share_with_school=share)
-    return render(
-        request,
-        "testing/bank/question_form.html",
-        {"form": form, "details": details, "question": None, "item_type": item_type.value},
-    )
+    return _question_form(request, form, details, None, item_type)
 
 
 @login_required
@@ -377,34 +388,25 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         details = QuestionDetailsForm(
             data, nodes=nodes, question=question, can_share_with_school=share
         )
-        if not adding_rows:
-            item_ok = form.is_valid()
-            details_ok = details.is_valid()
-            if item_ok and details_ok and form.item is not None:
-                new_item = form.item
-                with refusals_into(form) as outcome, transaction.atomic():
-                    # Both or neither: a refused detail leaves no new version behind.
-                    if new_item != item:
-                        bank.edit_question(
-                            actor=actor,
-                            question=question,
-                            item=new_item,
-                            comment=form.cleaned_data.get("comment", ""),
-                        )
-                    bank.update_question_details(
-                        actor=actor, question=question, **details.details()
+        new_item = None if adding_rows else _valid_item(form, details)
+        if new_item is not None:
+            with refusals_into(form) as outcome, transaction.atomic():
+                # Both or neither: a refused detail leaves no new version behind.
+                if new_item != item:
+                    bank.edit_question(
+                        actor=actor,
+                        question=question,
+                        item=new_item,
+                        comment=form.cleaned_data.get("comment", ""),
                     )
-                if outcome.ok:
-                    messages.success(request, _("Изменения сохранены."))
-                    return redirect("testing:question", pk=question.pk)
+                bank.update_question_details(actor=actor, question=question, **details.details())
+            if outcome.ok:
+                messages.success(request, _("Изменения сохранены."))
+                return redirect("testing:question", pk=question.pk)
     else:
         form = QuestionItemForm(item_type=item_type, item=item, with_comment=True)
         details = QuestionDetailsForm(nodes=nodes, question=question, can_share_with_school=share)
-    return render(
-        request,
-        "testing/bank/question_form.html",
-        {"form": form, "details": details, "question": question, "item_type": item_type.value},
-    )
+    return _question_form(request, form, details, question, item_type)
 
 
 @login_required
@@ -419,30 +421,32 @@ def question_copy(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("testing:question", pk=copy.pk)
 
 
+def _set_archived(
+    request: HttpRequest, pk: int, change: Callable[..., object], done: str
+) -> HttpResponse:
+    """Archive or restore (`change`, a service taking the actor and the question), say
+    `done` when it went through, and go back to the question."""
+    actor = actor_of(request)
+    question = selectors.get_question_for(actor, pk)
+    run_action(request, lambda: change(actor=actor, question=question), done)
+    return redirect("testing:question", pk=question.pk)
+
+
 @login_required
 @require_POST
 def question_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    question = selectors.get_question_for(actor, pk)
-    run_action(
+    return _set_archived(
         request,
-        lambda: bank.archive_question(actor=actor, question=question),
+        pk,
+        bank.archive_question,
         _("Вопрос перенесён в архив: в новые тесты он не попадёт."),
     )
-    return redirect("testing:question", pk=question.pk)
 
 
 @login_required
 @require_POST
 def question_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    question = selectors.get_question_for(actor, pk)
-    run_action(
-        request,
-        lambda: bank.restore_question(actor=actor, question=question),
-        _("Вопрос возвращён из архива."),
-    )
-    return redirect("testing:question", pk=question.pk)
+    return _set_archived(request, pk, bank.restore_question, _("Вопрос возвращён из архива."))
 
 
 @login_required

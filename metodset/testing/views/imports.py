@@ -1,6 +1,7 @@
 """Pages of the test bank: a file of questions in (upload, preview with every item and
 error, confirm, progress) and out (export). Thin: parse, call a service, render."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -123,34 +124,40 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _decide(
+    request: HttpRequest, pk: int, decision: Callable[..., object], done: str, then: str
+) -> HttpResponse:
+    """Confirm or cancel a previewed file (`decision`, a service taking the actor and the
+    job): on to `then` when it went through, back to the preview with the reason if not."""
+    actor = actor_of(request)
+    job = selectors.get_import_for(actor, pk)
+    if not run_action(request, lambda: decision(actor=actor, job=job), done):
+        return redirect("testing:import_preview", pk=job.pk)
+    return redirect(then)
+
+
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    job = selectors.get_import_for(actor, pk)
-    done = run_action(
+    return _decide(
         request,
-        lambda: import_jobs.confirm_import(actor=actor, job=job),
+        pk,
+        import_jobs.confirm_import,
         _("Вопросы сохраняются; это может занять несколько минут."),
+        reverse("testing:import_progress", args=[pk]),
     )
-    if not done:
-        return redirect("testing:import_preview", pk=job.pk)
-    return redirect("testing:import_progress", pk=job.pk)
 
 
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    job = selectors.get_import_for(actor, pk)
-    done = run_action(
+    return _decide(
         request,
-        lambda: import_jobs.cancel_import(actor=actor, job=job),
+        pk,
+        import_jobs.cancel_import,
         _("Импорт отменён: из файла ничего не сохранено."),
+        reverse("testing:import"),
     )
-    if not done:
-        return redirect("testing:import_preview", pk=job.pk)
-    return redirect("testing:import")
 
 
 @login_required
