@@ -95,7 +95,9 @@ def test_import_build_assign_take_resume_journal_statistics(
     # The fixed file: six questions, saved in the background with a progress bar.
     upload(page, tmp_path, broken=False)
     page.get_by_role("button", name=re.compile("Сохранить 6 вопрос")).click()
-    page.get_by_text(re.compile("Сохранено 6 из 6|Импорт завершён|сохранен", re.IGNORECASE)).first.wait_for()
+    page.get_by_text(
+        re.compile("Сохранено 6 из 6|Импорт завершён|сохранен", re.IGNORECASE)
+    ).first.wait_for()
     assert Question.objects.count() == 6
 
     # A test of four random questions from the category.
@@ -107,7 +109,9 @@ def test_import_build_assign_take_resume_journal_statistics(
     page.wait_for_load_state()
     page.get_by_role("link", name="Добавить случайные вопросы").click()
     category = page.get_by_label("Из категории")
-    category.select_option(category.locator("option", has_text="Устный счёт").get_attribute("value"))
+    category.select_option(
+        category.locator("option", has_text="Устный счёт").get_attribute("value")
+    )
     page.get_by_label("Сколько вопросов").fill("4")
     page.get_by_role("button", name="Добавить").click()
     page.wait_for_load_state()
@@ -120,12 +124,16 @@ def test_import_build_assign_take_resume_journal_statistics(
     rows.nth(0).get_by_label("Классы").fill("7Б")
     rows.nth(1).get_by_label("Школа").select_option(label=world.other_school.short_name)
     rows.nth(1).get_by_label("Классы").fill("7А")
-    page.locator("input[name=day]").fill(timezone.localdate(timezone=world.district.zone).isoformat())
+    page.locator("input[name=day]").fill(
+        timezone.localdate(timezone=world.district.zone).isoformat()
+    )
     page.locator("input[name=opens]").fill("00:00")
     page.locator("input[name=closes]").fill("23:59")
     page.get_by_role("button", name="Назначить").click()
     page.wait_for_load_state()
-    assert "7Б (МБОУ СОШ №1)" in page.content(), page.locator(".invalid-feedback, .alert-danger").all_inner_texts()
+    assert "7Б (МБОУ СОШ №1)" in page.content(), page.locator(
+        ".invalid-feedback, .alert-danger"
+    ).all_inner_texts()
     sitting_url = page.url
 
     # The student starts, answers two questions, and closes the tab.
