@@ -7,9 +7,9 @@ item types, think time, start rate, output directory).
 
 Every student is spawned before the start and waits for their moment: student i presses
 «Начать» at T0 + i / rate (the synchronized start, spread over N / rate seconds). Then:
-the first item's page; for each item think, save the answer (JSON POST), open the next
-item; a tenth of the answers are changed once more; then «Завершить тест» and the result
-page. Leavers stop after some items and never submit: half of them come back after their
+the first item's page (and, once, the test's scripts and styles); for each item think, save the answer
+(JSON POST), open the next item; a tenth of the answers are changed once more; then the
+confirmation page, «Завершить тест» and the result page. Leavers stop after some items and never submit: half of them come back after their
 deadline and open the attempt (it must have been finished for them), the rest are left to
 the periodic sweep.
 
@@ -40,6 +40,10 @@ OUT = Path(CONFIG["out_dir"])
 RETRY_FOR_SECONDS = 600.0
 GRACE_SECONDS = 15  # services.attempts.GRACE
 ATTEMPT_URL = re.compile(r"/testing/attempts/(\d+)/")
+STATIC_URL = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+# What the browser has cached from the pages it saw before 10:00 (exam_morning.py reads
+# them off «Мои тесты»); the test's own scripts and styles are fetched once, on item 1.
+CACHED_STATIC = set(CONFIG.get("cached_static", []))
 
 _students: Iterator[tuple[int, dict[str, Any]]] = iter(enumerate(CONFIG["students"]))
 _requests: list[str] = []
@@ -226,7 +230,11 @@ class Student(FastHttpUser):
         self.attempt = int(found.group(1))
         self.note["attempt"] = self.attempt
         self.broken = False
-        self.with_resume(1, "GET", f"/testing/attempts/{self.attempt}/?n=1", "page", (200,))
+        first = self.with_resume(1, "GET", f"/testing/attempts/{self.attempt}/?n=1", "page", (200,))
+        if first is not None:
+            for path in dict.fromkeys(STATIC_URL.findall(first.text or "")):
+                if path not in CACHED_STATIC:
+                    self.call("GET", path, "static (first page)", (200, 304))
         self.note["first_page"] = time.time()
         leaver = (
             self.index % max(1, round(1 / CONFIG["leavers"])) == 7 if CONFIG["leavers"] else False
@@ -262,6 +270,10 @@ class Student(FastHttpUser):
                 )
                 self.note["returned"] = True
             return
+        # «К завершению»: the page listing unanswered and flagged items, then «Завершить».
+        self.with_resume(
+            len(types), "GET", f"/testing/attempts/{self.attempt}/submit", "confirm", (200,)
+        )
         self.with_resume(
             len(types), "POST", f"/testing/attempts/{self.attempt}/submit", "submit", (302, 303)
         )
