@@ -784,9 +784,11 @@ def main() -> None:
         t0 = float((out / "t0").read_text())
         first_pages = [note["first_page"] for note in notes if "first_page" in note]
         spike_end = max(first_pages) if first_pages else t0
-        end = max((r.start + r.ms / 1000 for r in requests), default=finished_at)
+        # The exam's end: the last student who pressed «Завершить» saw the result (the
+        # leavers' deadlines pass later, on an idle site).
+        end = max((note["finished"] for note in notes if "finished" in note), default=finished_at)
         spike = [r for r in requests if r.start <= spike_end]
-        after = [r for r in requests if r.start > spike_end]
+        after = [r for r in requests if r.start > spike_end]  # to the end, the leavers' too
         print()
         lines, p95_spike = table(
             f"start spike (T0 until the last student saw item 1, {spike_end - t0:.0f} s)",
